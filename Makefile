@@ -1,0 +1,60 @@
+# psm — the verbs. Quick start: `make run`, `make test` (README).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+SCALE ?= 1000000
+
+.PHONY: run test lint worker e2e bench vendor messages db-start db-stop clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+## run: the whole app on the embedded default (PostgreSQL, broker), demo data, Ctrl-C stops all
+run: $(STAMP)
+	@bash scripts/run.sh
+
+## test: the whole suite (PostgreSQL from DATABASE_URL or the embedded one)
+test: $(STAMP)
+	@bash scripts/with-db.sh $(PY) -m pytest $(PYTEST_ARGS)
+
+## lint: ruff, ruff format --check, mypy, makemigrations --check
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	bash scripts/with-db.sh $(VENV)/bin/mypy .
+	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py makemigrations --check --dry-run
+
+## worker: a Celery worker with beat (REDIS_URL or the embedded broker)
+worker: $(STAMP)
+	@bash scripts/with-db.sh $(VENV)/bin/celery -A psm worker -B --loglevel=INFO --concurrency=2
+
+## e2e: the browser journeys only
+e2e: $(STAMP)
+	@bash scripts/with-db.sh $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+## bench: benchmarks at SCALE cases (default 1,000,000); `make bench SCALE=100000` for a quick run
+bench: $(STAMP)
+	@bash scripts/with-db.sh $(PY) -m bench --scale $(SCALE)
+
+## vendor: copy front-end assets from npm into static/vendor (after changing package.json)
+vendor:
+	npm ci --no-audit --no-fund && npm run vendor
+
+## messages: refresh and compile the Indonesian translation
+messages: $(STAMP)
+	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py makemessages -l id --no-obsolete --ignore=node_modules --ignore=.venv --ignore=.data
+	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py compilemessages -l id --ignore=.venv
+
+db-start: $(STAMP)
+	@$(PY) -m psm.devdb start
+
+db-stop: $(STAMP)
+	@$(PY) -m psm.devdb stop
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(  # type: ignore[override]
+        self,
+        username: str,
+        email: str | None = None,
+        password: str | None = None,
+        **extra_fields: Any,
+    ) -> User:
+        extra_fields.setdefault("role", User.Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do follows from `role` (architecture.md, Roles)."""
+
+    class Role(models.TextChoices):
+        VOLUNTEER = "volunteer", _("Volunteer (PSM)")
+        STAFF = "staff", _("Dinsos staff")
+        SUPERVISOR = "supervisor", _("Supervisor (Kepala Bidang)")
+        ADMIN = "admin", _("Administrator")
+
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VOLUNTEER)
+    full_name = models.CharField(_("full name"), max_length=150, blank=True)
+    phone = PhoneNumberField(_("phone number"), blank=True, region="ID")
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        indexes = [models.Index(fields=["role"], name="user_role_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Django admin access follows the role: only admins enter /admin/.
+        self.is_staff = self.role == self.Role.ADMIN
+        self.is_superuser = self.role == self.Role.ADMIN
+        super().save(*args, **kwargs)
+
+    def get_full_name(self) -> str:
+        return self.full_name or super().get_full_name() or self.username
+
+    # Role checks read like the architecture's table; "staff and above" is common.
+    @property
+    def is_volunteer(self) -> bool:
+        return self.role == self.Role.VOLUNTEER
+
+    @property
+    def is_officer(self) -> bool:
+        """Dinsos staff, supervisors and admins: may triage and see every case."""
+        return self.role in {self.Role.STAFF, self.Role.SUPERVISOR, self.Role.ADMIN}
+
+    @property
+    def is_supervisor_or_admin(self) -> bool:
+        return self.role in {self.Role.SUPERVISOR, self.Role.ADMIN}
+
+    @property
+    def is_admin_role(self) -> bool:
+        return self.role == self.Role.ADMIN

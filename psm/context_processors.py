@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from psm.accounts.models import User
+
+R = User.Role
+OFFICERS = {R.STAFF, R.SUPERVISOR, R.ADMIN}
+EVERYONE = {R.VOLUNTEER, R.STAFF, R.SUPERVISOR, R.ADMIN}
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str | Promise
+    url_name: str
+    roles: frozenset[str]
+
+
+# One list for the whole app: a page appears for the roles that may use it, once its
+# URL exists (later features add their URL and the menu follows).
+NAV_ITEMS = [
+    NavItem(_("Home"), "home", frozenset(EVERYONE)),
+    NavItem(_("New case"), "cases:new", frozenset({R.VOLUNTEER, R.STAFF})),
+    NavItem(_("Cases"), "cases:list", frozenset(EVERYONE)),
+    NavItem(_("Triage"), "cases:triage", frozenset(OFFICERS)),
+    NavItem(_("Dashboard"), "cases:dashboard", frozenset({R.STAFF, R.SUPERVISOR})),
+    NavItem(_("Reports"), "cases:reports", frozenset({R.SUPERVISOR})),
+    NavItem(_("Volunteers"), "volunteers:list", frozenset(OFFICERS)),
+    NavItem(_("Trainings"), "volunteers:trainings", frozenset(EVERYONE)),
+    NavItem(_("Activity reports"), "volunteers:reports", frozenset(EVERYONE)),
+    NavItem(_("Administration"), "admin:index", frozenset({R.ADMIN})),
+]
+
+
+def nav_items_for(user: User) -> list[dict[str, str]]:
+    items = []
+    for item in NAV_ITEMS:
+        if user.role not in item.roles:
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        items.append({"label": str(item.label), "url": url, "name": item.url_name})
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    return {"nav_items": nav_items_for(user)}  # type: ignore[arg-type]

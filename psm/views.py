@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from psm.accounts.models import User
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The role's home page. Each role sees what it works on first."""
+    user: User = request.user  # type: ignore[assignment]
+    templates: dict[str, str] = {
+        User.Role.VOLUNTEER: "home/volunteer.html",
+        User.Role.STAFF: "home/staff.html",
+        User.Role.SUPERVISOR: "home/supervisor.html",
+        User.Role.ADMIN: "home/admin.html",
+    }
+    template = templates.get(user.role, "home/volunteer.html")
+    context: dict[str, object] = {}
+    if user.is_volunteer:
+        context["volunteer"] = getattr(user, "volunteer", None)
+    return render(request, template, context)
+
+
+def _check_database() -> tuple[bool, str]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception as exc:  # any failure means "not healthy"; the reason is reported
+        return False, exc.__class__.__name__
+    return True, "ok"
+
+
+def _check_broker() -> tuple[bool, str]:
+    if not settings.REDIS_URL:
+        return True, "embedded (filesystem)"
+    import redis
+
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+        )
+        client.ping()
+    except Exception as exc:  # noqa: BLE001 - reported, not raised
+        return False, exc.__class__.__name__
+    return True, "ok"
+
+
+@login_not_required
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Load balancer probe: 200 when the database answers, 503 when it does not."""
+    started = time.monotonic()
+    db_ok, db_detail = _check_database()
+    broker_ok, broker_detail = _check_broker()
+    body = {
+        "status": "ok" if db_ok and broker_ok else "unavailable",
+        "database": db_detail,
+        "broker": broker_detail,
+        "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
+    }
+    # The broker is degraded service (reminders wait), not an outage of the web app.
+    return JsonResponse(body, status=200 if db_ok else 503)

@@ -1,0 +1,20 @@
+// Copies the browser files we serve from node_modules into static/vendor/.
+// Field phones on slow links and a strict CSP rule out CDNs.
+const fs = require("fs");
+const path = require("path");
+
+const root = path.resolve(__dirname, "..");
+const files = {
+  "bootstrap/dist/css/bootstrap.min.css": "bootstrap/bootstrap.min.css",
+  "bootstrap/dist/js/bootstrap.bundle.min.js": "bootstrap/bootstrap.bundle.min.js",
+  "htmx.org/dist/htmx.min.js": "htmx/htmx.min.js",
+  "chart.js/dist/chart.umd.min.js": "chartjs/chart.umd.min.js",
+  "axe-core/axe.min.js": "../../tests/vendor/axe.min.js", // used by the accessibility tests only
+};
+for (const [src, dst] of Object.entries(files)) {
+  const from = path.join(root, "node_modules", src);
+  const to = path.join(root, "static", "vendor", dst);
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  fs.copyFileSync(from, to);
+  console.log(`${src} -> static/vendor/${dst}`);
+}

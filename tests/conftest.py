@@ -1,0 +1,88 @@
+"""Personas used across the suite (style.md §6): the people who use psm."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from psm.accounts.models import User
+from psm.accounts.services import user_create
+from volunteers.models import Kelurahan, Volunteer
+from volunteers.services import volunteer_create
+
+PASSWORD = "kata-sandi-uji-123"
+
+
+def _volunteer(username: str, kelurahan_name: str) -> User:
+    user = user_create(
+        username=username,
+        role=User.Role.VOLUNTEER,
+        full_name=f"Relawan {kelurahan_name}",
+        password=PASSWORD,
+    )
+    volunteer_create(
+        user=user,
+        kelurahan=Kelurahan.objects.get(name=kelurahan_name),
+        status=Volunteer.Status.ACTIVE,
+    )
+    return user
+
+
+@pytest.fixture
+def relawan_alalak(db) -> User:
+    """A PSM volunteer serving Alalak Utara (Banjarmasin Utara)."""
+    return _volunteer("relawan_alalak", "Alalak Utara")
+
+
+@pytest.fixture
+def relawan_kuin(db) -> User:
+    """A PSM volunteer serving Kuin Cerucuk (Banjarmasin Barat)."""
+    return _volunteer("relawan_kuin", "Kuin Cerucuk")
+
+
+@pytest.fixture
+def petugas(db) -> User:
+    """A Dinsos case officer."""
+    return user_create(
+        username="petugas",
+        role=User.Role.STAFF,
+        full_name="Petugas Dinsos",
+        email="petugas@test.invalid",
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def kabid(db) -> User:
+    """Kepala Bidang Rehabilitasi Sosial, a supervisor."""
+    return user_create(
+        username="kabid",
+        role=User.Role.SUPERVISOR,
+        full_name="Kabid Rehsos",
+        email="kabid@test.invalid",
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    """The system administrator (named admin_user: pytest-django owns `admin_user` too)."""
+    return user_create(
+        username="admin",
+        role=User.Role.ADMIN,
+        full_name="Admin Sistem",
+        email="admin@test.invalid",
+        password=PASSWORD,
+    )
+
+
+@pytest.fixture
+def login():
+    """login(user) -> a Client logged in as that user."""
+
+    def _login(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return _login

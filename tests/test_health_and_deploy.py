@@ -1,0 +1,86 @@
+"""/healthz and production settings, each checked in a separate process with a real env."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+PROBE = (
+    "import django, json; django.setup();"
+    "from django.test import Client;"
+    "r = Client().get('/healthz', secure=True);"
+    "print(json.dumps({'status': r.status_code, 'body': json.loads(r.content)}))"
+)
+
+
+def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "DJANGO_SETTINGS_MODULE": "psm.settings", **env}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.django_db
+def test_healthz_is_200_when_the_database_answers():
+    response = Client().get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["database"] == "ok"
+
+
+def test_healthz_is_503_when_the_database_is_down():
+    # A port where no PostgreSQL listens: the real connection attempt fails.
+    result = _run(
+        PROBE,
+        DATABASE_URL="postgres://postgres@127.0.0.1:9/psm",
+        ALLOWED_HOSTS="testserver",
+        DB_CONNECT_TIMEOUT="2",
+    )
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 503
+    assert answer["body"]["status"] == "unavailable"
+
+
+PRODUCTION_ENV = {
+    "DEBUG": "False",
+    "PSM_TESTING": "0",
+    "SECRET_KEY": "x" * 20 + "-a-long-random-production-key-for-the-check-only-Zq8",
+    "ALLOWED_HOSTS": "psm.example.go.id",
+}
+
+
+def test_check_deploy_is_clean_with_production_values():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env={**os.environ, **PRODUCTION_ENV},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_to_start_without_secret_key():
+    env = {**PRODUCTION_ENV, "SECRET_KEY": ""}
+    result = _run("import django; django.setup()", **env)
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_non_postgres_database_url_is_refused():
+    result = _run("import django; django.setup()", DATABASE_URL="sqlite:///x.db")
+    assert result.returncode != 0
+    assert "PostgreSQL only" in result.stderr
