@@ -45,10 +45,10 @@ bench: $(STAMP)
 vendor:
 	npm ci --no-audit --no-fund && npm run vendor
 
-## messages: refresh and compile the Indonesian translation
+## messages: extract strings, fill translations from locale/id/src/*.json, compile the .mo
 messages: $(STAMP)
 	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py makemessages -l id --no-obsolete --ignore=node_modules --ignore=.venv --ignore=.data
-	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py compilemessages -l id --ignore=.venv
+	$(PY) scripts/po_fill.py locale/id/src/*.json
 
 db-start: $(STAMP)
 	@$(PY) -m psm.devdb start

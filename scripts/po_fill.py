@@ -2,6 +2,10 @@
 
     python scripts/po_fill.py --missing            # print untranslated msgids as JSON
     python scripts/po_fill.py translations.json    # {"English msgid": "Indonesian", ...}
+    python scripts/po_fill.py locale/id/src/*.json  # what `make messages` does
+
+Translations live in locale/id/src/<area>.json (one file per feature area, so parallel work
+merges cleanly); the .po and .mo are generated from them by `make messages`.
 
 Then `make messages` (or compilemessages) compiles the .mo. Plural entries take a list.
 """
@@ -23,7 +27,9 @@ def main(argv: list[str]) -> int:
         missing = [e.msgid for e in po if not e.translated() and not e.obsolete]
         print(json.dumps({m: "" for m in missing}, ensure_ascii=False, indent=1))
         return 0
-    mapping = json.loads(Path(argv[1]).read_text(encoding="utf-8"))
+    mapping: dict[str, str | list[str]] = {}
+    for name in argv[1:]:
+        mapping.update(json.loads(Path(name).read_text(encoding="utf-8")))
     filled = 0
     for entry in po:
         if entry.msgid in mapping and mapping[entry.msgid]:
