@@ -26,7 +26,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	bash scripts/with-db.sh $(VENV)/bin/mypy .
+	PSM_TESTING=1 bash scripts/with-db.sh $(VENV)/bin/mypy .
 	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py makemigrations --check --dry-run
 
 ## worker: a Celery worker with beat (REDIS_URL or the embedded broker)
