@@ -115,7 +115,8 @@ class VolunteerForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kelurahan"].queryset = Kelurahan  # type: ignore[attr-defined].objects.select_related("kecamatan")
+        kelurahan = Kelurahan.objects.select_related("kecamatan")
+        self.fields["kelurahan"].queryset = kelurahan  # type: ignore[attr-defined]
         self.fields["nik"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "off"})
         if self.instance.pk:
             user = self.instance.user
