@@ -48,7 +48,7 @@ def _good(n: int) -> list[object]:
 
 
 def _upload(client, content: bytes, name: str = "roster.xlsx", valid_only: bool = False):
-    data = {"file": SimpleUploadedFile(name, content)}
+    data: dict[str, object] = {"file": SimpleUploadedFile(name, content)}
     if valid_only:
         data["valid_rows_only"] = "on"
     return client.post(reverse("volunteers:import"), data)
@@ -147,7 +147,7 @@ def test_unreadable_file_and_missing_columns_are_clear_errors(login, admin_user)
     response = _upload(client, b"not a spreadsheet at all")
     assert response.status_code == 200
     assert "tidak dapat dibaca" in response.content.decode()
-    response = _upload(client, "nama\nSiti\n".encode(), name="roster.csv")
+    response = _upload(client, b"nama\nSiti\n", name="roster.csv")
     assert "Kolom wajib tidak ada" in response.content.decode()
     response = _upload(client, b"x", name="roster.pdf")
     assert response.context["form"].errors["file"]

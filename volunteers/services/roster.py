@@ -126,18 +126,21 @@ def volunteer_create(
         status_reason=status_reason.strip(),
         status_changed_on=timezone.localdate(),
     )
-    volunteer.full_clean()
+    # user and kelurahan are saved instances: no existence lookups (keeps imports fast).
+    volunteer.full_clean(exclude=["user", "kelurahan"])
     volunteer.save()
     if status != Volunteer.Status.ACTIVE:
         user_set_active(user=user, active=False)
+    invited = created_login and invite and status == Volunteer.Status.ACTIVE
+    if invited:
+        invitation_create(user=user, base_url=base_url, created_by=actor)
     _record(
         volunteer=volunteer,
         actor=actor,
         action=action,
         changes=_diff({}, _snapshot(volunteer)),
+        note=_("Invitation sent") if invited else "",
     )
-    if created_login and invite and status == Volunteer.Status.ACTIVE:
-        volunteer_invite(volunteer=volunteer, actor=actor, base_url=base_url)
     return volunteer
 
 
