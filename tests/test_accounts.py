@@ -59,6 +59,7 @@ PUBLIC = {
     "password_reset_complete",
     "healthz",
     "set_language",
+    "invitation_accept",
 }
 
 

@@ -1,6 +1,17 @@
-from django.contrib import admin
+from typing import Any
 
-from volunteers.models import Kecamatan, Kelurahan, Volunteer
+from django.contrib import admin
+from django.http import HttpRequest
+
+from volunteers.models import (
+    ActivityReport,
+    Kecamatan,
+    Kelurahan,
+    Training,
+    TrainingParticipant,
+    Volunteer,
+    VolunteerChange,
+)
 
 
 class KelurahanInline(admin.TabularInline):
@@ -22,9 +33,48 @@ class KelurahanAdmin(admin.ModelAdmin):
     search_fields = ("name", "code")
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Writes go through the app's pages and services (history, logins, sessions)."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(Volunteer)
-class VolunteerAdmin(admin.ModelAdmin):
-    list_display = ("user", "kelurahan", "status", "appointed_on")
+class VolunteerAdmin(ReadOnlyAdmin):
+    """Never deleted (cases point at volunteers): deactivate on the roster instead."""
+
+    list_display = ("user", "kelurahan", "status", "appointed_on", "sk_year")
     list_filter = ("status", "kelurahan__kecamatan")
     search_fields = ("user__full_name", "user__username")
     raw_id_fields = ("user",)
+    exclude = ("nik",)
+
+
+@admin.register(VolunteerChange)
+class VolunteerChangeAdmin(ReadOnlyAdmin):
+    list_display = ("volunteer", "action", "actor", "at")
+    list_filter = ("action",)
+
+
+@admin.register(Training)
+class TrainingAdmin(ReadOnlyAdmin):
+    list_display = ("title", "starts_on", "ends_on", "is_basic_psm", "capacity")
+
+
+@admin.register(TrainingParticipant)
+class TrainingParticipantAdmin(ReadOnlyAdmin):
+    list_display = ("training", "volunteer", "attendance", "certificate_number")
+    list_filter = ("attendance",)
+
+
+@admin.register(ActivityReport)
+class ActivityReportAdmin(ReadOnlyAdmin):
+    list_display = ("volunteer", "month", "status", "reviewed_by")
+    list_filter = ("status",)

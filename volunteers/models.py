@@ -1,8 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from psm.nik import mask_nik, nik_validator
 
 
 class Kecamatan(models.Model):
@@ -67,12 +74,262 @@ class Volunteer(models.Model):
     )
     appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Roster profile (issue 4). Phone and email live on the user account.
+    nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[nik_validator])
+    whatsapp = PhoneNumberField(_("WhatsApp number"), blank=True, region="ID")
+    address = models.TextField(_("address"), blank=True)
+    sk_number = models.CharField(_("appointment decree (SK) number"), max_length=100, blank=True)
+    sk_year = models.PositiveSmallIntegerField(
+        _("appointment decree (SK) year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1990), MaxValueValidator(2100)],
+    )
+    status_reason = models.CharField(_("reason for status"), max_length=255, blank=True)
+    status_changed_on = models.DateField(_("status since"), null=True, blank=True)
+    skills = models.CharField(
+        _("skills"), max_length=255, blank=True, help_text=_("Comma separated.")
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["user__full_name"]
         verbose_name = _("volunteer")
         verbose_name_plural = _("volunteers")
         indexes = [models.Index(fields=["kelurahan", "status"], name="volunteer_kel_status_idx")]
+        constraints = [
+            # Unique when present: an old record may still lack its NIK.
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=~Q(nik=""),
+                name="volunteer_nik_unique",
+                violation_error_message=_("A volunteer with this NIK is already registered."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return str(self.user)
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    @property
+    def appointed_year(self) -> int | None:
+        if self.sk_year:
+            return self.sk_year
+        return self.appointed_on.year if self.appointed_on else None
+
+    @property
+    def skill_list(self) -> list[str]:
+        return [s.strip() for s in self.skills.split(",") if s.strip()]
+
+
+class VolunteerChange(models.Model):
+    """One row per change to a volunteer's profile, written by the services: the history."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        UPDATED = "updated", _("Updated")
+        STATUS = "status", _("Status changed")
+        IMPORTED = "imported", _("Imported")
+        INVITED = "invited", _("Invitation sent")
+
+    volunteer = models.ForeignKey(
+        Volunteer, on_delete=models.CASCADE, related_name="changes", verbose_name=_("volunteer")
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    # {field: [old, new]} with display values; NIKs are stored masked.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("volunteer change")
+        verbose_name_plural = _("volunteer changes")
+        indexes = [models.Index(fields=["volunteer", "-at"], name="volunteer_change_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} {self.action} {self.at:%Y-%m-%d}"
+
+
+class Training(models.Model):
+    """A capacity-building event (bimbingan teknis, "bimtek")."""
+
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    organiser = models.CharField(_("organiser"), max_length=200, blank=True)
+    speakers = models.TextField(_("speakers"), blank=True, help_text=_("One per line."))
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Empty means no limit.")
+    )
+    is_basic_psm = models.BooleanField(
+        _("basic PSM training"),
+        default=False,
+        help_text=_("Attending it counts as having completed the basic PSM training."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "title"]
+        verbose_name = _("training")
+        verbose_name_plural = _("trainings")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")), name="training_dates_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def speaker_list(self) -> list[str]:
+        return [s.strip() for s in self.speakers.splitlines() if s.strip()]
+
+
+class TrainingParticipant(models.Model):
+    class Attendance(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        ATTENDED = "attended", _("Attended")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
+    training = models.ForeignKey(
+        Training,
+        on_delete=models.CASCADE,
+        related_name="participants",
+        verbose_name=_("training"),
+    )
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.PROTECT,
+        related_name="trainings",
+        verbose_name=_("volunteer"),
+    )
+    attendance = models.CharField(
+        _("attendance"), max_length=16, choices=Attendance.choices, default=Attendance.INVITED
+    )
+    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["volunteer__user__full_name"]
+        verbose_name = _("training participant")
+        verbose_name_plural = _("training participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["training", "volunteer"], name="training_participant_unique"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["volunteer", "attendance"], name="participant_vol_att_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} @ {self.training}"
+
+
+class ActivityReport(models.Model):
+    """A volunteer's monthly activity report, reviewed by a supervisor."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REVISION_REQUESTED = "revision_requested", _("Revision requested")
+        REJECTED = "rejected", _("Rejected")
+
+    # The one transition table: status -> statuses it may move to.
+    ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+        Status.DRAFT: frozenset({Status.SUBMITTED}),
+        Status.SUBMITTED: frozenset({Status.APPROVED, Status.REVISION_REQUESTED, Status.REJECTED}),
+        Status.REVISION_REQUESTED: frozenset({Status.SUBMITTED}),
+        Status.APPROVED: frozenset(),
+        Status.REJECTED: frozenset(),
+    }
+    EDITABLE = frozenset({Status.DRAFT, Status.REVISION_REQUESTED})
+    REASON_REQUIRED = frozenset({Status.REVISION_REQUESTED, Status.REJECTED})
+    # A report in one of these counts as "reported" for its month.
+    COUNTS_AS_REPORTED = frozenset({Status.SUBMITTED, Status.APPROVED})
+
+    volunteer = models.ForeignKey(
+        Volunteer,
+        on_delete=models.PROTECT,
+        related_name="activity_reports",
+        verbose_name=_("volunteer"),
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    activities = models.TextField(_("activities"))
+    visits_count = models.PositiveIntegerField(_("home visits"), default=0)
+    # Filled by the volunteer today; the lead wires a prefill from the case timeline
+    # (volunteers.services.activity_report_cases_handled_prefill) after merge.
+    cases_handled = models.PositiveIntegerField(_("cases handled"), default=0)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    review_reason = models.TextField(_("reviewer's reason"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-month", "volunteer__user__full_name"]
+        verbose_name = _("activity report")
+        verbose_name_plural = _("activity reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["volunteer", "month"], name="activity_report_one_per_month"
+            ),
+            models.CheckConstraint(
+                condition=Q(month__day=1), name="activity_report_month_first_day"
+            ),
+        ]
+        indexes = [models.Index(fields=["month", "status"], name="report_month_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.volunteer} {self.month:%Y-%m}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.ALLOWED_TRANSITIONS.get(self.status, frozenset())
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def previous_month(day: dt.date) -> dt.date:
+    return month_start(month_start(day) - dt.timedelta(days=1))

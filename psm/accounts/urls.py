@@ -29,4 +29,9 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    path(
+        "invitation/<str:token>/",
+        views.invitation_accept_view,
+        name="invitation_accept",
+    ),
 ]

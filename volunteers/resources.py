@@ -1,0 +1,72 @@
+"""Roster file columns, shared by export and import (django-import-export + tablib).
+
+Column names are stable Indonesian keys (data, not translated UI): an exported file can be
+edited in a spreadsheet and imported back unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from import_export import resources
+from import_export.fields import Field
+from import_export.formats import base_formats
+
+from volunteers.models import Volunteer
+
+
+def _phone(value: Any) -> str:
+    return value.as_e164 if value else ""
+
+
+def _date(value: Any) -> str:
+    return value.isoformat() if value else ""
+
+
+# (column, export getter). The import reads the same columns (services/importing.py).
+COLUMNS: list[tuple[str, Callable[[Volunteer], Any]]] = [
+    ("username", lambda v: v.user.username),
+    ("nama_lengkap", lambda v: v.user.full_name),
+    ("email", lambda v: v.user.email),
+    ("telepon", lambda v: _phone(v.user.phone)),
+    ("nik", lambda v: v.nik),
+    ("kelurahan", lambda v: v.kelurahan.name),
+    ("kecamatan", lambda v: v.kelurahan.kecamatan.name),
+    ("whatsapp", lambda v: _phone(v.whatsapp)),
+    ("alamat", lambda v: v.address),
+    ("nomor_sk", lambda v: v.sk_number),
+    ("tahun_sk", lambda v: v.sk_year or ""),
+    ("tanggal_pengangkatan", lambda v: _date(v.appointed_on)),
+    ("status", lambda v: v.status),
+    ("alasan_status", lambda v: v.status_reason),
+    ("keahlian", lambda v: v.skills),
+]
+REQUIRED_COLUMNS = ("username", "nama_lengkap", "kelurahan")
+FORMATS: dict[str, type[base_formats.Format]] = {
+    "xlsx": base_formats.XLSX,
+    "csv": base_formats.CSV,
+}
+
+
+class VolunteerResource(resources.Resource):
+    """Export only: imports go through `roster_import`, which calls the roster services."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields = {
+            name: Field(column_name=name, dehydrate_method=getter) for name, getter in COLUMNS
+        }
+
+    def get_export_order(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in COLUMNS)
+
+
+def roster_export(queryset: Any, file_format: str) -> bytes:
+    """The roster rows of `queryset` as XLSX or CSV (UTF-8 with BOM, so Excel reads it)."""
+    queryset = queryset.select_related("user", "kelurahan__kecamatan").order_by("user__username")
+    dataset = VolunteerResource().export(queryset=queryset)
+    data = FORMATS[file_format]().export_data(dataset)
+    if isinstance(data, str):
+        return ("\ufeff" + data).encode("utf-8")
+    return bytes(data)

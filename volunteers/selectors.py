@@ -1,0 +1,156 @@
+"""Every read the volunteers views need, already scoped to the user (404 for "not yours")."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from psm.accounts.models import User
+from volunteers.models import (
+    ActivityReport,
+    Training,
+    TrainingParticipant,
+    Volunteer,
+    previous_month,
+)
+
+
+def last_month(today: dt.date | None = None) -> dt.date:
+    return previous_month(today or timezone.localdate())
+
+
+def basic_training_done() -> Exists:
+    """True when the volunteer attended a training flagged as the basic PSM training."""
+    return Exists(
+        TrainingParticipant.objects.filter(
+            volunteer=OuterRef("pk"),
+            attendance=TrainingParticipant.Attendance.ATTENDED,
+            training__is_basic_psm=True,
+        )
+    )
+
+
+def reported_for(month: dt.date) -> Exists:
+    return Exists(
+        ActivityReport.objects.filter(
+            volunteer=OuterRef("pk"),
+            month=month,
+            status__in=ActivityReport.COUNTS_AS_REPORTED,
+        )
+    )
+
+
+def _require_officer(user: User) -> None:
+    if not user.is_officer:
+        raise PermissionDenied
+
+
+def volunteer_roster(*, user: User) -> QuerySet[Volunteer]:
+    """The roster, for officers only (volunteers get 403: the page is role-gated)."""
+    _require_officer(user)
+    return Volunteer.objects.select_related("user", "kelurahan__kecamatan").annotate(
+        has_basic_training=basic_training_done(),
+        reported_last_month=reported_for(last_month()),
+    )
+
+
+def volunteer_get(*, user: User, pk: int) -> Volunteer:
+    """A profile: officers see all; a volunteer sees only their own; else 404."""
+    qs = Volunteer.objects.select_related("user", "kelurahan__kecamatan").annotate(
+        has_basic_training=basic_training_done(),
+        reported_last_month=reported_for(last_month()),
+    )
+    if not user.is_officer:
+        qs = qs.filter(user=user)
+    volunteer = qs.filter(pk=pk).first()
+    if volunteer is None:
+        raise Http404
+    return volunteer
+
+
+def volunteer_for_user(user: User) -> Volunteer | None:
+    if not user.is_volunteer:
+        return None
+    return Volunteer.objects.select_related("kelurahan").filter(user=user).first()
+
+
+def volunteer_trainings(volunteer: Volunteer) -> QuerySet[TrainingParticipant]:
+    return volunteer.trainings.select_related("training").order_by("-training__starts_on")
+
+
+def volunteer_reports(volunteer: Volunteer) -> QuerySet[ActivityReport]:
+    return volunteer.activity_reports.order_by("-month")
+
+
+def training_list(*, user: User) -> QuerySet[Training]:
+    """Officers see every training; a volunteer sees those they were invited to."""
+    qs = Training.objects.all()
+    if not user.is_officer:
+        qs = qs.filter(participants__volunteer__user=user)
+    return qs.order_by("-starts_on", "title")
+
+
+def training_get(*, user: User, pk: int) -> Training:
+    training = training_list(user=user).filter(pk=pk).first()
+    if training is None:
+        raise Http404
+    return training
+
+
+def training_participants(training: Training) -> QuerySet[TrainingParticipant]:
+    return training.participants.select_related("volunteer__user", "volunteer__kelurahan").order_by(
+        "volunteer__user__full_name"
+    )
+
+
+def training_participant_get(*, user: User, training: Training, pk: int) -> TrainingParticipant:
+    if not user.is_admin_role:
+        raise PermissionDenied
+    participant = training.participants.select_related("volunteer__user").filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def activity_report_list(*, user: User) -> QuerySet[ActivityReport]:
+    """Officers see every report; a volunteer only their own."""
+    qs = ActivityReport.objects.select_related(
+        "volunteer__user", "volunteer__kelurahan", "reviewed_by"
+    )
+    if not user.is_officer:
+        qs = qs.filter(volunteer__user=user)
+    return qs.order_by("-month", "volunteer__user__full_name")
+
+
+def activity_report_get(*, user: User, pk: int) -> ActivityReport:
+    report = activity_report_list(user=user).filter(pk=pk).first()
+    if report is None:
+        raise Http404
+    return report
+
+
+def volunteers_not_reported(*, user: User, month: dt.date) -> QuerySet[Volunteer]:
+    """Active volunteers with no submitted/approved report for `month` (officers only)."""
+    _require_officer(user)
+    return (
+        Volunteer.objects.filter(status=Volunteer.Status.ACTIVE)
+        .filter(~reported_for(month))
+        .select_related("user", "kelurahan")
+    )
+
+
+def search_filter(term: str) -> Q:
+    term = term.strip()
+    q = (
+        Q(user__full_name__icontains=term)
+        | Q(user__username__icontains=term)
+        | Q(sk_number__icontains=term)
+        | Q(skills__icontains=term)
+    )
+    if term.isdigit():
+        q |= Q(nik__startswith=term) | Q(user__phone__contains=term)
+    return q

@@ -1,0 +1,136 @@
+"""Monthly activity reports: draft -> submitted -> approved / revision_requested / rejected."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from psm.accounts.models import User
+from volunteers.models import ActivityReport, Volunteer, month_start
+
+S = ActivityReport.Status
+REPORT_FIELDS = ("activities", "visits_count", "cases_handled", "notes")
+
+
+def activity_report_cases_handled_prefill(*, volunteer: Volunteer, month: dt.date) -> int:
+    """HOOK for the lead: how many cases the volunteer handled in `month`.
+
+    `volunteers` cannot import `cases`; after merge, count the case timeline through the
+    user's related names (user.assigned_cases / user.reported_cases). Until then: 0.
+    """
+    return 0
+
+
+def _check_month(month: dt.date) -> dt.date:
+    month = month_start(month)
+    if month > month_start(timezone.localdate()):
+        raise ValidationError({"month": _("A report cannot be for a future month.")})
+    return month
+
+
+@transaction.atomic
+def activity_report_create(
+    *,
+    volunteer: Volunteer,
+    month: dt.date,
+    activities: str,
+    visits_count: int = 0,
+    cases_handled: int | None = None,
+    notes: str = "",
+    submit: bool = False,
+) -> ActivityReport:
+    month = _check_month(month)
+    if ActivityReport.objects.filter(volunteer=volunteer, month=month).exists():
+        raise ValidationError(
+            {"month": _("You already have a report for this month; open it to edit it.")},
+            code="duplicate",
+        )
+    if cases_handled is None:
+        cases_handled = activity_report_cases_handled_prefill(volunteer=volunteer, month=month)
+    report = ActivityReport(
+        volunteer=volunteer,
+        month=month,
+        activities=activities,
+        visits_count=visits_count,
+        cases_handled=cases_handled,
+        notes=notes,
+    )
+    report.full_clean()
+    report.save()
+    if submit:
+        report = activity_report_submit(report=report, actor=volunteer.user)
+    return report
+
+
+@transaction.atomic
+def activity_report_update(
+    *, report: ActivityReport, data: dict[str, object], actor: User
+) -> ActivityReport:
+    unknown = set(data) - set(REPORT_FIELDS)
+    if unknown:
+        raise ValueError(f"activity_report_update cannot change {sorted(unknown)}")
+    report = (
+        ActivityReport.objects.select_for_update().select_related("volunteer").get(pk=report.pk)
+    )
+    if report.volunteer.user_id != actor.pk:
+        raise PermissionDenied
+    if not report.is_editable:
+        raise ValidationError(
+            _("Only a draft or a report sent back for revision can be edited."),
+            code="not_editable",
+        )
+    for field, value in data.items():
+        setattr(report, field, value)
+    report.full_clean()
+    report.save()
+    return report
+
+
+def _transition(
+    report: ActivityReport, status: str, *, reason: str = "", reviewer: User | None = None
+) -> ActivityReport:
+    report = ActivityReport.objects.select_for_update().get(pk=report.pk)
+    if not report.can_move_to(status):
+        raise ValidationError(
+            _("A report that is %(current)s cannot become %(new)s.")
+            % {"current": report.get_status_display(), "new": S(status).label},
+            code="transition",
+        )
+    reason = (reason or "").strip()
+    if status in ActivityReport.REASON_REQUIRED and not reason:
+        raise ValidationError({"reason": _("A reason is required.")}, code="reason_required")
+    report.status = status
+    if reviewer is not None:
+        report.review_reason = reason
+        report.reviewed_by = reviewer
+        report.reviewed_at = timezone.now()
+    report.full_clean()
+    report.save()
+    return report
+
+
+@transaction.atomic
+def activity_report_submit(*, report: ActivityReport, actor: User) -> ActivityReport:
+    """The volunteer sends their report (again, after a revision request)."""
+    if report.volunteer.user_id != actor.pk:
+        raise PermissionDenied
+    report = _transition(report, S.SUBMITTED)
+    report.submitted_at = timezone.now()
+    report.save(update_fields=["submitted_at"])
+    return report
+
+
+@transaction.atomic
+def activity_report_review(
+    *, report: ActivityReport, decision: str, reviewer: User, reason: str = ""
+) -> ActivityReport:
+    """A supervisor (or admin) approves, asks for revision or rejects (reason required)."""
+    if not reviewer.is_supervisor_or_admin:
+        raise PermissionDenied
+    if decision not in (S.APPROVED, S.REVISION_REQUESTED, S.REJECTED):
+        raise ValidationError({"decision": _("Choose approve, revision or reject.")})
+    return _transition(report, decision, reason=reason, reviewer=reviewer)

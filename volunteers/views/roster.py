@@ -1,0 +1,232 @@
+from __future__ import annotations
+
+import base64
+import binascii
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from volunteers import selectors
+from volunteers.forms import (
+    RosterFilter,
+    RosterImportForm,
+    VolunteerCreateForm,
+    VolunteerForm,
+    VolunteerStatusForm,
+    add_service_errors,
+)
+from volunteers.models import Volunteer
+from volunteers.resources import roster_export
+from volunteers.services import (
+    roster_import,
+    volunteer_create,
+    volunteer_invite,
+    volunteer_set_status,
+    volunteer_update,
+)
+from volunteers.views.common import (
+    base_url,
+    current_user,
+    paginate,
+    query_without_page,
+    require_admin,
+)
+
+
+def volunteer_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    roster = selectors.volunteer_roster(user=user)
+    filterset = RosterFilter(request.GET or None, queryset=roster)
+    page = paginate(request, filterset.qs)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query_without_page(request),
+        "last_month": selectors.last_month(),
+        "can_edit": user.is_admin_role,
+    }
+    template = "volunteers/volunteer_list.html"
+    if getattr(request, "htmx", False):
+        template += "#roster-table"
+    return render(request, template, context)
+
+
+def volunteer_export(request: HttpRequest) -> HttpResponse:
+    """The filtered roster as XLSX or CSV. Admin only: the file holds full NIKs."""
+    user = require_admin(request)
+    file_format = request.GET.get("format", "xlsx")
+    if file_format not in ("xlsx", "csv"):
+        file_format = "xlsx"
+    filterset = RosterFilter(request.GET or None, queryset=selectors.volunteer_roster(user=user))
+    content = roster_export(filterset.qs, file_format)
+    content_type = {
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "csv": "text/csv; charset=utf-8",
+    }[file_format]
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="relawan-psm-{stamp}.{file_format}"'
+    return response
+
+
+def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    volunteer = selectors.volunteer_get(user=user, pk=pk)
+    context = {
+        "volunteer": volunteer,
+        "show_full_nik": user.is_admin_role,
+        "trainings": selectors.volunteer_trainings(volunteer),
+        "reports": selectors.volunteer_reports(volunteer)[:12],
+        "changes": volunteer.changes.select_related("actor")[:50] if user.is_officer else [],
+        "can_edit": user.is_admin_role,
+        "last_month": selectors.last_month(),
+    }
+    return render(request, "volunteers/volunteer_detail.html", context)
+
+
+def volunteer_create_view(request: HttpRequest) -> HttpResponse:
+    user = require_admin(request)
+    form = VolunteerCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            volunteer = volunteer_create(
+                username=form.cleaned_data["username"],
+                actor=user,
+                base_url=base_url(request),
+                **form.service_data(),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Volunteer %(name)s added; an invitation to set a password was sent.")
+                % {"name": volunteer},
+            )
+            return redirect("volunteers:detail", pk=volunteer.pk)
+    return render(
+        request, "volunteers/volunteer_form.html", {"form": form, "title": _("Add volunteer")}
+    )
+
+
+def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_admin(request)
+    volunteer = selectors.volunteer_get(user=user, pk=pk)
+    form = VolunteerForm(request.POST or None, instance=volunteer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = volunteer_update(volunteer=volunteer, data=form.service_data(), actor=user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if changes:
+                messages.success(request, _("Changes saved."))
+            else:
+                messages.info(request, _("Nothing was changed."))
+            return redirect("volunteers:detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/volunteer_form.html",
+        {"form": form, "volunteer": volunteer, "title": _("Edit volunteer")},
+    )
+
+
+def volunteer_status(request: HttpRequest, pk: int, preset: str = "") -> HttpResponse:
+    """Change status (deactivate, suspend, reactivate) after a confirmation with a reason."""
+    user = require_admin(request)
+    volunteer = selectors.volunteer_get(user=user, pk=pk)
+    initial = {"status": preset or volunteer.status}
+    form = VolunteerStatusForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            volunteer_set_status(
+                volunteer=volunteer,
+                status=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                actor=user,
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Status updated."))
+            return redirect("volunteers:detail", pk=volunteer.pk)
+    return render(
+        request,
+        "volunteers/volunteer_status.html",
+        {"form": form, "volunteer": volunteer, "preset": preset},
+    )
+
+
+def volunteer_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return volunteer_status(request, pk, preset=Volunteer.Status.INACTIVE)
+
+
+@require_POST
+def volunteer_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_admin(request)
+    volunteer = selectors.volunteer_get(user=user, pk=pk)
+    try:
+        volunteer_invite(volunteer=volunteer, actor=user, base_url=base_url(request))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("A new invitation was sent; earlier links no longer work."))
+    return redirect("volunteers:detail", pk=volunteer.pk)
+
+
+def volunteer_import(request: HttpRequest) -> HttpResponse:
+    """Upload -> preview (nothing written) -> confirm (the same file, validated again)."""
+    user = require_admin(request)
+    context: dict[str, object] = {}
+    form = RosterImportForm()
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        try:
+            content = base64.b64decode(request.POST.get("content", ""), validate=True)
+        except (binascii.Error, ValueError):
+            content = b""
+        file_format = request.POST.get("file_format", "")
+        valid_only = request.POST.get("valid_rows_only") == "1"
+        result = roster_import(
+            content=content,
+            file_format=file_format,
+            actor=user,
+            base_url=base_url(request),
+            dry_run=False,
+            valid_rows_only=valid_only,
+        )
+        if result.written:
+            totals = result.totals
+            messages.success(
+                request,
+                _(
+                    "Import finished: %(new)d new, %(update)d updated, %(unchanged)d "
+                    "unchanged, %(error)d rows skipped."
+                )
+                % totals,
+            )
+            return redirect("volunteers:list")
+        messages.error(request, _("Nothing was imported: the file has errors."))
+        context.update(result=result)
+    elif request.method == "POST":
+        form = RosterImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            file_format = "csv" if upload.name.lower().endswith(".csv") else "xlsx"
+            result = roster_import(
+                content=content, file_format=file_format, actor=user, dry_run=True
+            )
+            context.update(
+                result=result,
+                content=base64.b64encode(content).decode(),
+                file_format=file_format,
+                valid_rows_only=form.cleaned_data["valid_rows_only"],
+                file_name=upload.name,
+            )
+    context["form"] = form
+    return render(request, "volunteers/volunteer_import.html", context)

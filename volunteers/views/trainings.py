@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from volunteers import selectors
+from volunteers.forms import AttendanceForm, TrainingForm, TrainingInviteForm, add_service_errors
+from volunteers.services import (
+    training_attendance_set,
+    training_create,
+    training_invite,
+    training_uninvite,
+    training_update,
+)
+from volunteers.views.common import current_user, paginate, require_admin
+
+
+def training_list(request: HttpRequest) -> HttpResponse:
+    user = current_user(request)
+    page = paginate(request, selectors.training_list(user=user))
+    own = {}
+    volunteer = selectors.volunteer_for_user(user)
+    if volunteer is not None:
+        own = {p.training_id: p for p in volunteer.trainings.all()}
+    for training in page.rows:
+        training.my_participation = own.get(training.pk)
+    return render(
+        request,
+        "volunteers/training_list.html",
+        {"page": page, "can_edit": user.is_admin_role, "query": ""},
+    )
+
+
+def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = current_user(request)
+    training = selectors.training_get(user=user, pk=pk)
+    context: dict[str, object] = {"training": training, "can_edit": user.is_admin_role}
+    if user.is_officer:
+        participants = list(selectors.training_participants(training))
+        for p in participants:
+            p.form = AttendanceForm(  # type: ignore[attr-defined]
+                initial={"attendance": p.attendance, "certificate_number": p.certificate_number},
+                prefix=f"p{p.pk}",
+            )
+        context["participants"] = participants
+        context["invite_form"] = TrainingInviteForm()
+    else:
+        volunteer = selectors.volunteer_for_user(user)
+        context["mine"] = training.participants.filter(volunteer=volunteer).first()
+    return render(request, "volunteers/training_detail.html", context)
+
+
+def training_create_view(request: HttpRequest) -> HttpResponse:
+    user = require_admin(request)
+    form = TrainingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training = training_create(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Training saved. Now invite volunteers."))
+            return redirect("volunteers:training_detail", pk=training.pk)
+    return render(
+        request, "volunteers/training_form.html", {"form": form, "title": _("New training")}
+    )
+
+
+def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_admin(request)
+    training = selectors.training_get(user=user, pk=pk)
+    form = TrainingForm(request.POST or None, instance=training)
+    if request.method == "POST" and form.is_valid():
+        try:
+            training_update(training=training, data=dict(form.cleaned_data), actor=user)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("volunteers:training_detail", pk=training.pk)
+    return render(
+        request,
+        "volunteers/training_form.html",
+        {"form": form, "training": training, "title": _("Edit training")},
+    )
+
+
+@require_POST
+def training_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = require_admin(request)
+    training = selectors.training_get(user=user, pk=pk)
+    form = TrainingInviteForm(request.POST)
+    if form.is_valid():
+        try:
+            invited = training_invite(
+                training=training,
+                volunteers=form.cleaned_data["volunteers"],
+                kelurahan=form.cleaned_data["kelurahan"],
+                actor=user,
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("%(n)d volunteers invited.") % {"n": len(invited)})
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect("volunteers:training_detail", pk=training.pk)
+
+
+@require_POST
+def training_attendance(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+    user = require_admin(request)
+    training = selectors.training_get(user=user, pk=pk)
+    participant = selectors.training_participant_get(
+        user=user, training=training, pk=participant_pk
+    )
+    if request.POST.get("action") == "remove":
+        try:
+            training_uninvite(participant=participant, actor=user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Invitation withdrawn."))
+        return redirect("volunteers:training_detail", pk=training.pk)
+    form = AttendanceForm(request.POST, prefix=f"p{participant.pk}")
+    if form.is_valid():
+        try:
+            training_attendance_set(participant=participant, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, f"{participant.volunteer}: {' '.join(exc.messages)}")
+        else:
+            messages.success(
+                request, _("Attendance saved for %(name)s.") % {"name": participant.volunteer}
+            )
+    else:
+        messages.error(request, _("Choose a valid attendance."))
+    return redirect("volunteers:training_detail", pk=training.pk)
