@@ -68,3 +68,22 @@ def today() -> dt.date:
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def jpeg_with_gps(size: tuple[int, int] = (64, 48)) -> bytes:
+    """A small JPEG carrying EXIF with a GPS position (as a phone camera writes it)."""
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "S"
+    gps[2] = (3.0, 17.0, 51.0)
+    gps[3] = "E"
+    gps[4] = (114.0, 35.0, 24.0)
+    out = io.BytesIO()
+    img.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
