@@ -54,6 +54,16 @@ class MultipleFileField(forms.FileField):
         return cleaned
 
 
+def _rt_rw_field(label: Any) -> forms.RegexField:
+    return forms.RegexField(
+        label=label,
+        regex=r"^\d{1,3}$",
+        required=False,
+        error_messages={"invalid": _("RT/RW is a number of up to 3 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
 class IntakeForm(forms.Form):
     """A new case: a registered person (picked from the search) or a new one, then the case."""
 
@@ -105,20 +115,8 @@ class IntakeForm(forms.Form):
         error_messages={"invalid_choice": _("Choose a kelurahan from the list.")},
     )
     address = forms.CharField(label=_("Address"), max_length=255)
-    rt = forms.RegexField(
-        label=_("RT"),
-        regex=r"^\d{1,3}$",
-        required=False,
-        error_messages={"invalid": _("RT/RW is a number of up to 3 digits.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-    )
-    rw = forms.RegexField(
-        label=_("RW"),
-        regex=r"^\d{1,3}$",
-        required=False,
-        error_messages={"invalid": _("RT/RW is a number of up to 3 digits.")},
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
-    )
+    rt = _rt_rw_field(_("RT"))
+    rw = _rt_rw_field(_("RW"))
     description = forms.CharField(
         label=_("What is the situation?"),
         max_length=4000,

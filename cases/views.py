@@ -60,7 +60,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
                     files=form.cleaned_data["uploads"],
                 )
             except ValidationError as exc:
-                _add_service_errors(form, exc)
+                _add_form_errors(form, exc)
             else:
                 if case.reported_by_id != user.pk:  # a stolen key never reveals a case
                     raise Http404
@@ -78,14 +78,6 @@ def case_new(request: HttpRequest) -> HttpResponse:
     else:
         form = IntakeForm(user=user)
     return render(request, "cases/intake.html", {"form": form, "chosen": form.chosen_beneficiary()})
-
-
-def _add_service_errors(form: IntakeForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 @require_GET
@@ -255,7 +247,7 @@ def case_attach(request: HttpRequest, reference: str) -> HttpResponse:
     return _rerender(request, case, attachment_form=form)
 
 
-@never_cache
+@never_cache  # also marks the response private, no-store
 def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
     """The only way to a stored file: the case must be visible to this user."""
     attachment = selectors.attachment_get_for_user(_user(request), reference, attachment_id)
@@ -269,7 +261,6 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id: int
         as_attachment=not attachment.is_image,
         filename=attachment.original_name,
     )
-    response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
