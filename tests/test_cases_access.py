@@ -7,8 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cases.models import Case, CaseEvent
-from cases.services import attachment_add, case_assign, case_transition
 from cases.selectors import cases_visible_to
+from cases.services import attachment_add, case_assign
 from tests.cases_support import file_case, jpeg_with_gps, today
 
 pytestmark = pytest.mark.django_db

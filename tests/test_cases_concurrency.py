@@ -13,7 +13,8 @@ from cases.models import Case
 from cases.services import case_file
 from tests.cases_support import beneficiary, category, kelurahan
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test would drop the seeded wilayah and categories.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 WORKERS = 8
 
 

@@ -214,19 +214,19 @@ class NikFormTests(HypothesisTestCase):
         form.is_valid()
         return {e.code for e in form.errors.as_data().get("nik", [])}
 
-    @settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(birth=birth_dates, sex=sexes, serial=st.integers(1, 9999))
     def test_a_valid_nik_with_matching_sex_and_birth_date_passes(self, birth, sex, serial):
         nik = generate_nik(birth_date=birth, sex=sex, serial=serial)
         assert self.nik_errors(nik=nik, sex=sex, birth_date=birth.isoformat()) == ""
 
-    @settings(max_examples=40)
+    @settings(max_examples=40, deadline=None)
     @given(st.text(alphabet="0123456789", min_size=1, max_size=15))
     def test_a_short_nik_says_how_many_digits_it_has(self, nik):
         assert self.nik_codes(nik=nik) == {"nik_length"}
         assert f" {len(nik)} digit" in self.nik_errors(nik=nik)
 
-    @settings(max_examples=30)
+    @settings(max_examples=30, deadline=None)
     @given(birth=birth_dates, sex=sexes, month=st.integers(13, 99))
     def test_an_impossible_birth_date_in_the_nik_is_named(self, birth, sex, month):
         nik = generate_nik(birth_date=birth, sex=sex, serial=1)
@@ -234,7 +234,7 @@ class NikFormTests(HypothesisTestCase):
         assert self.nik_codes(nik=bad, sex="", birth_date="") == {"nik_birth_date"}
         assert bad[6:12] in self.nik_errors(nik=bad, sex="", birth_date="")
 
-    @settings(max_examples=30)
+    @settings(max_examples=30, deadline=None)
     @given(birth=birth_dates)
     def test_a_womans_nik_adds_40_to_the_day(self, birth):
         nik = generate_nik(birth_date=birth, sex=SEX_FEMALE, serial=3)
@@ -242,14 +242,14 @@ class NikFormTests(HypothesisTestCase):
         assert self.nik_errors(nik=nik, sex=SEX_FEMALE, birth_date=birth.isoformat()) == ""
         assert self.nik_codes(nik=nik, sex=SEX_MALE, birth_date=birth.isoformat()) == {"nik_sex"}
 
-    @settings(max_examples=30)
+    @settings(max_examples=30, deadline=None)
     @given(birth=birth_dates)
     def test_a_mans_nik_entered_for_a_woman_is_refused(self, birth):
         nik = generate_nik(birth_date=birth, sex=SEX_MALE, serial=3)
         assert self.nik_codes(nik=nik, sex=SEX_FEMALE, birth_date=birth.isoformat()) == {"nik_sex"}
         assert "40" in self.nik_errors(nik=nik, sex=SEX_FEMALE, birth_date=birth.isoformat())
 
-    @settings(max_examples=30)
+    @settings(max_examples=30, deadline=None)
     @given(birth=birth_dates, sex=sexes, shift=st.integers(1, 300))
     def test_a_birth_date_that_disagrees_with_the_nik_is_refused(self, birth, sex, shift):
         nik = generate_nik(birth_date=birth, sex=sex, serial=3)
