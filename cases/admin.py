@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from cases.models import Category
+from cases.models import Beneficiary, Case, CaseEvent, Category
 
 
 @admin.register(Category)
@@ -8,3 +8,32 @@ class CategoryAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "group", "default_priority", "is_active")
     list_filter = ("group", "default_priority", "is_active")
     search_fields = ("code", "name", "name_en")
+
+
+@admin.register(Beneficiary)
+class BeneficiaryAdmin(admin.ModelAdmin):
+    list_display = ("name", "kelurahan", "needs_dukcapil_referral", "merged_into", "created_at")
+    list_filter = ("needs_dukcapil_referral", "kelurahan__kecamatan")
+    search_fields = ("name", "nik", "kk_number")
+    raw_id_fields = ("merged_into", "created_by")
+
+
+class CaseEventInline(admin.TabularInline):
+    model = CaseEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ("kind", "actor", "created_at", "from_status", "to_status", "note", "data")
+
+    def has_add_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False  # the timeline is written by services only
+
+
+@admin.register(Case)
+class CaseAdmin(admin.ModelAdmin):
+    list_display = ("reference", "status", "priority", "category", "kelurahan", "created_at")
+    list_filter = ("status", "priority", "category", "kelurahan__kecamatan")
+    search_fields = ("reference", "beneficiary__name", "beneficiary__nik")
+    raw_id_fields = ("beneficiary", "reported_by", "assignee", "duplicate_of")
+    # Status changes go through case_transition (guard + timeline), never this form.
+    readonly_fields = ("reference", "status", "idempotency_key", "created_at", "last_event_at")
+    inlines = [CaseEventInline]

@@ -1,7 +1,19 @@
 from __future__ import annotations
 
+import uuid
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from phonenumber_field.modelfields import PhoneNumberField
+
+from psm.nik import SEX_FEMALE, SEX_MALE, mask_nik, nik_validator
+from volunteers.models import Kelurahan
 
 
 class Priority(models.TextChoices):
@@ -32,3 +44,334 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+SEX_CHOICES = [(SEX_MALE, _("Male")), (SEX_FEMALE, _("Female"))]
+rt_rw_validator = RegexValidator(r"^\d{1,3}$", _("RT/RW is a number of up to 3 digits."))
+kk_validator = RegexValidator(r"^\d{16}$", _("The KK number must be exactly 16 digits."))
+
+
+class Beneficiary(models.Model):
+    """A person a case is about (penerima manfaat). NIK unique when present."""
+
+    nik = models.CharField(
+        _("NIK"), max_length=16, null=True, blank=True, validators=[nik_validator]
+    )
+    kk_number = models.CharField(
+        _("KK number"), max_length=16, blank=True, validators=[kk_validator]
+    )
+    name = models.CharField(_("name"), max_length=150)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=SEX_CHOICES, blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    rt = models.CharField(_("RT"), max_length=3, blank=True, validators=[rt_rw_validator])
+    rw = models.CharField(_("RW"), max_length=3, blank=True, validators=[rt_rw_validator])
+    kelurahan = models.ForeignKey(
+        Kelurahan,
+        on_delete=models.PROTECT,
+        related_name="beneficiaries",
+        verbose_name=_("kelurahan"),
+    )
+    phone = PhoneNumberField(_("phone number"), blank=True, region="ID")
+    # Many vulnerable people have no NIK; they are registered anyway and referred to Dukcapil.
+    needs_dukcapil_referral = models.BooleanField(_("needs Dukcapil referral"), default=False)
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged_records",
+        verbose_name=_("merged into"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("beneficiary")
+        verbose_name_plural = _("beneficiaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nik"],
+                condition=Q(nik__isnull=False),
+                name="beneficiary_unique_nik",
+                violation_error_message=_("A person with this NIK is already registered."),
+            ),
+        ]
+        indexes = [
+            GinIndex(fields=["name"], name="beneficiary_name_trgm", opclasses=["gin_trgm_ops"]),
+            models.Index(fields=["kk_number"], name="beneficiary_kk_idx"),
+            models.Index(fields=["birth_date"], name="beneficiary_birth_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+
+class Case(models.Model):
+    """A citizen's case filed by a volunteer or officer; its history is `events`."""
+
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        VERIFIED = "verified", _("Verified")
+        ASSIGNED = "assigned", _("Assigned")
+        IN_PROGRESS = "in_progress", _("In progress")
+        RESOLVED = "resolved", _("Resolved")
+        CLOSED = "closed", _("Closed")
+        REJECTED = "rejected", _("Rejected")
+        REFERRED = "referred", _("Referred")
+
+    OPEN_STATUSES = (Status.NEW, Status.VERIFIED, Status.ASSIGNED, Status.IN_PROGRESS)
+
+    reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
+    beneficiary = models.ForeignKey(
+        Beneficiary, on_delete=models.PROTECT, related_name="cases", verbose_name=_("beneficiary")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
+    )
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.PROTECT, related_name="cases", verbose_name=_("kelurahan")
+    )
+    address = models.CharField(_("address"), max_length=255)
+    rt = models.CharField(_("RT"), max_length=3, blank=True, validators=[rt_rw_validator])
+    rw = models.CharField(_("RW"), max_length=3, blank=True, validators=[rt_rw_validator])
+    description = models.TextField(_("description"), max_length=4000)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.NEW
+    )
+    priority = models.CharField(
+        _("priority"), max_length=16, choices=Priority.choices, default=Priority.NORMAL
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="reported_cases",
+        verbose_name=_("reported by"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    due_at = models.DateTimeField(_("response due"), null=True, blank=True)
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    last_event_at = models.DateTimeField(_("last activity"), null=True, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("duplicate of"),
+    )
+    rejection_reason = models.TextField(_("rejection reason"), blank=True, max_length=2000)
+    referral_partner = models.CharField(_("referred to"), max_length=200, blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True, max_length=4000)
+    idempotency_key = models.UUIDField(_("idempotency key"), unique=True, default=uuid.uuid4)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        indexes = [
+            models.Index(
+                fields=["status", "priority", "created_at"],
+                condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
+                name="case_open_queue_idx",
+            ),
+            models.Index(
+                fields=["assignee", "status"],
+                condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
+                name="case_open_assignee_idx",
+            ),
+            models.Index(
+                fields=["due_at"],
+                condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
+                name="case_open_due_idx",
+            ),
+            models.Index(fields=["kelurahan", "status"], name="case_kelurahan_status_idx"),
+            models.Index(fields=["created_at"], name="case_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", kwargs={"reference": self.reference})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still waiting for a first response from Dinsos after its due time."""
+        return (
+            self.first_response_at is None
+            and self.due_at is not None
+            and self.is_open
+            and self.due_at < timezone.now()
+        )
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: who did what, when. Never edited."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("Filed")
+        TRANSITION = "transition", _("Status change")
+        ASSIGNMENT = "assignment", _("Assignment")
+        NOTE = "note", _("Note")
+        VISIT = "visit", _("Visit")
+        ATTACHMENT = "attachment", _("Attachment")
+        MERGE = "merge", _("Merge")
+        PRIORITY = "priority", _("Priority change")
+        CATEGORY = "category", _("Category change")
+
+    case = models.ForeignKey(
+        Case,
+        on_delete=models.CASCADE,
+        related_name="events",
+        db_index=False,  # covered by (case, created_at)
+        verbose_name=_("case"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="case_events",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+    from_status = models.CharField(_("from"), max_length=16, blank=True)
+    to_status = models.CharField(_("to"), max_length=16, blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=4000)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind}"
+
+    @property
+    def from_status_label(self) -> str:
+        return _status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return _status_label(self.to_status)
+
+
+def _status_label(value: str) -> str:
+    try:
+        return str(Case.Status(value).label)
+    except ValueError:
+        return value
+
+
+class Visit(models.Model):
+    """A home visit logged by a volunteer or officer; next_visit_on feeds reminders."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="visits", verbose_name=_("case")
+    )
+    volunteer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="visits",
+        verbose_name=_("visited by"),
+    )
+    visited_on = models.DateField(_("visit date"))
+    findings = models.TextField(_("findings"), max_length=4000)
+    next_visit_on = models.DateField(_("next visit"), null=True, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-visited_on", "-id"]
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.visited_on}"
+
+
+class Attachment(models.Model):
+    """A photo or PDF. Stored under a random name; served only by a permission-checked view."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case")
+    )
+    visit = models.ForeignKey(
+        Visit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="attachments",
+        verbose_name=_("visit"),
+    )
+    file = models.FileField(_("file"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    original_name = models.CharField(_("original name"), max_length=255)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -86,3 +86,17 @@ def login():
         return client
 
     return _login
+
+
+@pytest.fixture
+def jpeg_bytes():
+    """jpeg_bytes() -> a small JPEG with EXIF GPS, as a phone camera makes it."""
+    from tests.cases_support import jpeg_with_gps
+
+    return jpeg_with_gps
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Attachments of a test go to its own temporary MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"

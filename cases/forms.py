@@ -1,0 +1,310 @@
+"""Forms of the cases app: validation only; the services do the writing."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.formfields import PhoneNumberField
+
+from cases.models import Beneficiary, Case, Category, Priority
+from cases.selectors import beneficiaries_visible_to
+from cases.services.attachments import MAX_FILES, attachment_check
+from psm.accounts.models import User
+from psm.nik import SEX_FEMALE, SEX_MALE, validate_nik
+from volunteers.models import Kelurahan
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Up to MAX_FILES photos/PDFs, each checked by content (Django docs' multi-file pattern)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/*,application/pdf"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_FILES:
+            raise ValidationError(
+                _("At most %(n)d files per submission.") % {"n": MAX_FILES}, code="too_many"
+            )
+        if not files and self.required:
+            raise ValidationError(self.error_messages["required"], code="required")
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        errors = []
+        for upload in cleaned:
+            try:
+                attachment_check(upload)
+            except ValidationError as exc:
+                errors.extend(exc.error_list)
+        if errors:
+            raise ValidationError(errors)
+        return cleaned
+
+
+def _rt_rw_field(label: Any) -> forms.RegexField:
+    return forms.RegexField(
+        label=label,
+        regex=r"^\d{1,3}$",
+        required=False,
+        error_messages={"invalid": _("RT/RW is a number of up to 3 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+class IntakeForm(forms.Form):
+    """A new case: a registered person (picked from the search) or a new one, then the case."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    beneficiary = forms.ModelChoiceField(
+        queryset=Beneficiary.objects.none(),
+        required=False,
+        widget=forms.RadioSelect,
+        label=_("Registered person"),
+        error_messages={"invalid_choice": _("Choose the person again from the search.")},
+    )
+    # A new person (used when no registered person is chosen).
+    nik = forms.CharField(
+        label=_("NIK"),
+        required=False,
+        max_length=16,
+        help_text=_("16 digits from the KTP or KK. Leave empty if the person has none."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    name = forms.CharField(label=_("Full name"), required=False, max_length=150)
+    sex = forms.ChoiceField(
+        label=_("Sex"),
+        required=False,
+        choices=[("", "—"), (SEX_MALE, _("Male")), (SEX_FEMALE, _("Female"))],
+    )
+    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_INPUT)
+    kk_number = forms.RegexField(
+        label=_("KK number"),
+        required=False,
+        regex=r"^\d{16}$",
+        error_messages={"invalid": _("The KK number must be exactly 16 digits.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
+    phone = PhoneNumberField(label=_("Phone number"), required=False, region="ID")
+    # The case.
+    category = forms.ModelChoiceField(
+        queryset=Category.objects.filter(is_active=True),
+        label=_("Category"),
+        error_messages={"invalid_choice": _("Choose a category from the list.")},
+    )
+    priority = forms.ChoiceField(
+        label=_("Urgency"),
+        required=False,
+        choices=[("", _("As usual for the category")), *Priority.choices],
+    )
+    kelurahan = forms.ModelChoiceField(
+        queryset=Kelurahan.objects.select_related("kecamatan").order_by("name"),
+        label=_("Kelurahan"),
+        error_messages={"invalid_choice": _("Choose a kelurahan from the list.")},
+    )
+    address = forms.CharField(label=_("Address"), max_length=255)
+    rt = _rt_rw_field(_("RT"))
+    rw = _rt_rw_field(_("RW"))
+    description = forms.CharField(
+        label=_("What is the situation?"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    latitude = forms.DecimalField(
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-90,
+        max_value=90,
+        widget=forms.HiddenInput,
+    )
+    longitude = forms.DecimalField(
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        min_value=-180,
+        max_value=180,
+        widget=forms.HiddenInput,
+    )
+    uploads = MultipleFileField(label=_("Photos or documents (up to 5, 10 MB each)"))
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["beneficiary"].queryset = Beneficiary.objects.filter(  # type: ignore[attr-defined]
+            merged_into__isnull=True
+        )
+        if not self.is_bound:
+            self.initial.setdefault("idempotency_key", uuid.uuid4())
+            volunteer = getattr(user, "volunteer", None)
+            if volunteer is not None:
+                self.initial.setdefault("kelurahan", volunteer.kelurahan_id)
+
+    def clean_nik(self) -> str:
+        return "".join(self.cleaned_data.get("nik", "").split())
+
+    def clean_beneficiary(self) -> Beneficiary | None:
+        person = self.cleaned_data.get("beneficiary")
+        if person is None or self.user.is_officer:
+            return person
+        # A volunteer picks people they may see, or the one whose full NIK they typed.
+        typed = "".join(str(self.data.get("q", "")).split())
+        if person.nik and typed == person.nik:
+            return person
+        if not beneficiaries_visible_to(self.user).filter(pk=person.pk).exists():
+            raise ValidationError(
+                self.fields["beneficiary"].error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return person
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        assert data is not None  # noqa: S101
+        # GPS is optional: a broken value from the browser is dropped, never an error.
+        for field in ("latitude", "longitude"):
+            if field in self.errors:
+                del self.errors[field]
+                data[field] = None
+        chosen = data.get("beneficiary")
+        if chosen is not None:
+            return data
+        if "beneficiary" in self.errors:
+            return data
+        if not data.get("name"):
+            self.add_error(
+                "name", _("Choose a registered person above, or enter the new person's name.")
+            )
+        nik = data.get("nik")
+        if nik:
+            try:
+                validate_nik(nik, birth_date=data.get("birth_date"), sex=data.get("sex") or None)
+            except ValidationError as exc:
+                self.add_error("nik", exc)
+            else:
+                if Beneficiary.objects.filter(nik=nik).exists():
+                    self.add_error(
+                        "nik",
+                        _("A person with this NIK is already registered: search for them above."),
+                    )
+        return data
+
+    def chosen_beneficiary(self) -> Beneficiary | None:
+        """The registered person picked, for re-display when the form comes back."""
+        if not self.is_bound or "beneficiary" in self.errors:
+            return None
+        return self.cleaned_data.get("beneficiary")
+
+    def new_beneficiary(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "name": d["name"],
+            "kelurahan": d["kelurahan"],
+            "nik": d.get("nik") or None,
+            "kk_number": d.get("kk_number") or "",
+            "birth_date": d.get("birth_date"),
+            "sex": d.get("sex") or "",
+            "address": d["address"],
+            "rt": d.get("rt") or "",
+            "rw": d.get("rw") or "",
+            "phone": d.get("phone") or "",
+        }
+
+    def case_fields(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "category": d["category"],
+            "kelurahan": d["kelurahan"],
+            "address": d["address"],
+            "rt": d.get("rt") or "",
+            "rw": d.get("rw") or "",
+            "description": d["description"],
+            "priority": d.get("priority") or None,
+            "latitude": d.get("latitude"),
+            "longitude": d.get("longitude"),
+        }
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=Case.Status.choices, widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    reason = forms.CharField(label=_("Reason for rejection"), required=False, max_length=2000)
+    partner = forms.CharField(label=_("Referred to (partner)"), required=False, max_length=200)
+
+
+class AssignForm(forms.Form):
+    assignee = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label=_("Assign to"),
+        error_messages={"invalid_choice": _("Choose a person from the list.")},
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=4000)
+
+    def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["assignee"]
+        field.queryset = assignees  # type: ignore[attr-defined]
+        field.label_from_instance = _assignee_label  # type: ignore[attr-defined]
+
+
+def _assignee_label(user: User) -> str:
+    open_count = getattr(user, "open_cases", None)
+    role = user.get_role_display()
+    if open_count is None:
+        return f"{user} ({role})"
+    return str(_("%(name)s (%(role)s, %(n)d open)") % {"name": user, "role": role, "n": open_count})
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class VisitForm(forms.Form):
+    visited_on = forms.DateField(label=_("Visit date"), widget=DATE_INPUT)
+    findings = forms.CharField(
+        label=_("Findings"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    next_visit_on = forms.DateField(label=_("Next visit"), required=False, widget=DATE_INPUT)
+    uploads = MultipleFileField(label=_("Photos or documents (up to 5, 10 MB each)"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("visited_on", timezone.localdate())
+
+
+class AttachmentForm(forms.Form):
+    uploads = MultipleFileField(label=_("Photos or documents (up to 5, 10 MB each)"), required=True)
+
+
+class MergeForm(forms.Form):
+    survivor = forms.TypedChoiceField(
+        label=_("Keep this record"), coerce=int, widget=forms.RadioSelect
+    )
+    confirm = forms.BooleanField(
+        label=_("I checked that both records are the same person."), required=True
+    )
+
+    def __init__(self, *args: Any, pair: tuple[Beneficiary, Beneficiary], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pair = pair
+        self.fields["survivor"].choices = [(b.pk, f"{b.name} (#{b.pk})") for b in pair]  # type: ignore[attr-defined]
+        self.initial.setdefault("survivor", pair[0].pk)
+
+    def survivor_and_duplicate(self) -> tuple[Beneficiary, Beneficiary]:
+        a, b = self.pair
+        return (a, b) if self.cleaned_data["survivor"] == a.pk else (b, a)

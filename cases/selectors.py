@@ -1,0 +1,131 @@
+"""Every read a cases view needs, already scoped to the user (404 for "not yours")."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import TrigramSimilarity
+from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from cases.models import Attachment, Beneficiary, Case, CaseEvent, Visit
+from psm.accounts.models import User
+
+
+def _volunteer_kelurahan_id(user: User) -> int | None:
+    volunteer = getattr(user, "volunteer", None)
+    return volunteer.kelurahan_id if volunteer is not None else None
+
+
+def cases_visible_to(user: User) -> QuerySet[Case]:
+    """Officers: every case. Volunteers: filed by them, assigned to them, or in their
+    own kelurahan. Anyone else: nothing (deny by default)."""
+    qs = Case.objects.all()
+    if user.is_officer:
+        return qs
+    if not user.is_volunteer or not user.is_active:
+        return qs.none()
+    scope = Q(reported_by=user) | Q(assignee=user)
+    kelurahan_id = _volunteer_kelurahan_id(user)
+    if kelurahan_id is not None:
+        scope |= Q(kelurahan_id=kelurahan_id)
+    return qs.filter(scope)
+
+
+def case_get_for_user(user: User, reference: str) -> Case:
+    """The case with this reference if the user may see it, else 404."""
+    return get_object_or_404(
+        cases_visible_to(user).select_related(
+            "beneficiary__kelurahan",
+            "category",
+            "kelurahan__kecamatan",
+            "reported_by",
+            "assignee",
+            "duplicate_of",
+        ),
+        reference=reference,
+    )
+
+
+def case_detail_for_user(user: User, reference: str) -> Case:
+    """The detail page's case with timeline, visits and attachments in a fixed number of
+    queries however long the history grows."""
+    case = case_get_for_user(user, reference)
+    prefetch_related_objects(
+        [case],
+        Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        Prefetch(
+            "visits",
+            queryset=Visit.objects.select_related("volunteer").prefetch_related("attachments"),
+        ),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("uploaded_by")),
+    )
+    return case
+
+
+def attachment_get_for_user(user: User, reference: str, attachment_id: int) -> Attachment:
+    case = case_get_for_user(user, reference)
+    try:
+        return case.attachments.get(pk=attachment_id)
+    except Attachment.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def case_may_see(user: User, case: Case) -> bool:
+    return cases_visible_to(user).filter(pk=case.pk).exists()
+
+
+def beneficiaries_visible_to(user: User) -> QuerySet[Beneficiary]:
+    """Officers: the whole registry. Volunteers: people of their kelurahan or of cases they
+    may see (a volunteer does not browse the city's registry)."""
+    qs = Beneficiary.objects.filter(merged_into__isnull=True)
+    if user.is_officer:
+        return qs
+    kelurahan_id = _volunteer_kelurahan_id(user)
+    scope = Q(cases__in=cases_visible_to(user))
+    if kelurahan_id is not None:
+        scope |= Q(kelurahan_id=kelurahan_id)
+    return qs.filter(scope).distinct()
+
+
+def beneficiary_search(user: User, query: str, *, limit: int = 10) -> list[Beneficiary]:
+    """Intake search: an exact NIK finds the person anywhere (so nobody is registered twice);
+    a name searches the people this user may see, most similar first."""
+    query = " ".join((query or "").split())[:150]
+    if len(query) < 3:
+        return []
+    base = Beneficiary.objects.filter(merged_into__isnull=True).select_related("kelurahan")
+    if query.isdigit():
+        if len(query) == 16:
+            return list(base.filter(nik=query)[:1])
+        if not user.is_officer:
+            return []
+        return list(base.filter(nik__startswith=query).order_by("nik")[:limit])
+    visible = beneficiaries_visible_to(user).values("pk")
+    return list(
+        base.filter(pk__in=visible)
+        .filter(Q(name__trigram_similar=query) | Q(name__icontains=query))
+        .annotate(similarity=TrigramSimilarity("name", query))
+        .order_by("-similarity", "name")[:limit]
+    )
+
+
+def beneficiary_possible_duplicates(
+    beneficiary: Beneficiary, *, limit: int = 10
+) -> list[Beneficiary]:
+    """Other unmerged people with a similar name (pg_trgm) and the same birth date or the
+    same address in the same kelurahan. For staff; never blocks registration."""
+    same = Q()
+    if beneficiary.birth_date:
+        same |= Q(birth_date=beneficiary.birth_date)
+    if beneficiary.address:
+        same |= Q(address__iexact=beneficiary.address, kelurahan_id=beneficiary.kelurahan_id)
+    if not same:
+        return []
+    return list(
+        Beneficiary.objects.filter(merged_into__isnull=True, name__trigram_similar=beneficiary.name)
+        .exclude(pk=beneficiary.pk)
+        .filter(same)
+        .annotate(similarity=TrigramSimilarity("name", beneficiary.name))
+        .select_related("kelurahan")
+        .order_by("-similarity", "pk")[:limit]
+    )

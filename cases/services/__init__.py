@@ -1,0 +1,37 @@
+"""Every write to cases goes through these functions (keyword-only, atomic, full_clean)."""
+
+from cases.services.attachments import attachment_add, attachment_check
+from cases.services.beneficiaries import beneficiary_create, beneficiary_merge
+from cases.services.intake import case_file, case_intake, visit_log
+from cases.services.reference import reference_next
+from cases.services.workflow import (
+    TransitionRefused,
+    assignable_users,
+    case_add_note,
+    case_assign,
+    case_mark_duplicate,
+    case_set_category,
+    case_set_priority,
+    case_transition,
+    event_record,
+)
+
+__all__ = [
+    "TransitionRefused",
+    "assignable_users",
+    "attachment_add",
+    "attachment_check",
+    "beneficiary_create",
+    "beneficiary_merge",
+    "case_add_note",
+    "case_assign",
+    "case_file",
+    "case_intake",
+    "case_mark_duplicate",
+    "case_set_category",
+    "case_set_priority",
+    "case_transition",
+    "event_record",
+    "reference_next",
+    "visit_log",
+]

@@ -1,0 +1,120 @@
+"""Attachments: photos and PDFs, checked by content, images re-encoded without metadata."""
+
+from __future__ import annotations
+
+import io
+import secrets
+import warnings
+
+import filetype
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
+
+from cases.models import Attachment, Case, CaseEvent, Visit
+from cases.services.workflow import event_record
+from psm.accounts.models import User
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_FILES = 5
+IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp"}
+PDF_TYPE = "application/pdf"
+MAX_IMAGE_SIDE = 1600  # enough to read a document photo; small on a slow link
+JPEG_QUALITY = 82
+
+
+def _refuse(name: str) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” is not a photo or a PDF. Only images (JPEG, PNG, WebP) and PDF are accepted.")
+        % {"name": name},
+        code="attachment_type",
+    )
+
+
+def attachment_check(upload: UploadedFile) -> str:
+    """Validate one upload by size and content; return its real content type."""
+    name = upload.name or "file"
+    if upload.size is None or upload.size > MAX_BYTES:
+        raise ValidationError(
+            _("“%(name)s” is larger than 10 MB.") % {"name": name}, code="attachment_size"
+        )
+    if upload.size == 0:
+        raise ValidationError(_("“%(name)s” is empty.") % {"name": name}, code="attachment_empty")
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    mime = kind.mime if kind else ""
+    if mime not in IMAGE_TYPES and mime != PDF_TYPE:
+        raise _refuse(name)
+    return mime
+
+
+def _reencode_image(upload: UploadedFile) -> bytes:
+    """Decode and re-encode as JPEG: drops EXIF (GPS, camera), downsizes, applies rotation."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as img:
+                img.load()
+                clean: Image.Image = ImageOps.exif_transpose(img)
+                if clean.mode not in ("RGB", "L"):
+                    clean = clean.convert("RGB")
+                clean.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+                out = io.BytesIO()
+                # No exif= argument: Pillow writes no metadata unless asked to.
+                clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
+    except (
+        OSError,
+        ValueError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+    ) as exc:
+        raise ValidationError(
+            _("“%(name)s” could not be read as an image.") % {"name": upload.name},
+            code="attachment_broken",
+        ) from exc
+    return out.getvalue()
+
+
+def _storage_name(case: Case, ext: str) -> str:
+    # Non-guessable: the name never carries the reference or the uploader's file name.
+    return f"cases/{case.created_at:%Y}/{secrets.token_urlsafe(24)}.{ext}"
+
+
+@transaction.atomic
+def attachment_add(
+    *, case: Case, upload: UploadedFile, actor: User, visit: Visit | None = None
+) -> Attachment:
+    mime = attachment_check(upload)
+    if mime == PDF_TYPE:
+        upload.seek(0)
+        content, ext = upload.read(), "pdf"
+    else:
+        content, ext, mime = _reencode_image(upload), "jpg", "image/jpeg"
+    original = (upload.name or "file")[-255:]
+    stored = default_storage.save(_storage_name(case, ext), ContentFile(content))
+    attachment = Attachment(
+        case=case,
+        visit=visit,
+        file=stored,
+        content_type=mime,
+        size=len(content),
+        original_name=original,
+        uploaded_by=actor,
+    )
+    attachment.full_clean()
+    attachment.save()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.ATTACHMENT,
+        actor=actor,
+        note=original,
+        data={"attachment_id": attachment.pk, "visit_id": visit.pk if visit else None},
+    )
+    return attachment

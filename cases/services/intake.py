@@ -1,0 +1,180 @@
+"""Filing a case (intake) and logging visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import Beneficiary, Case, CaseEvent, Category, Visit
+from cases.services.attachments import MAX_FILES, attachment_add
+from cases.services.beneficiaries import beneficiary_create
+from cases.services.reference import reference_next
+from cases.services.workflow import event_record
+from cases.sla import response_due_at
+from psm.accounts.models import User
+from volunteers.models import Kelurahan
+
+
+def _too_many_files() -> ValidationError:
+    return ValidationError(
+        _("At most %(n)d files per submission.") % {"n": MAX_FILES}, code="too_many_files"
+    )
+
+
+@transaction.atomic
+def case_file(
+    *,
+    reported_by: User,
+    beneficiary: Beneficiary,
+    category: Category,
+    kelurahan: Kelurahan,
+    address: str,
+    description: str,
+    rt: str = "",
+    rw: str = "",
+    priority: str | None = None,
+    latitude: Decimal | None = None,
+    longitude: Decimal | None = None,
+    idempotency_key: uuid.UUID | None = None,
+    files: Sequence[UploadedFile] = (),
+    created_at: dt.datetime | None = None,
+) -> Case:
+    """File a new case. Idempotent on `idempotency_key`: a resubmission returns the case
+    the first submission made (and adds nothing)."""
+    if idempotency_key is not None:
+        existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if len(files) > MAX_FILES:
+        raise _too_many_files()
+    if beneficiary.merged_into_id:
+        beneficiary = beneficiary.merged_into  # type: ignore[assignment]
+    if not category.is_active:
+        raise ValidationError({"category": _("This category is no longer in use.")})
+    created_at = created_at or timezone.now()
+    priority = priority or category.default_priority
+    case = Case(
+        reference=reference_next(year=timezone.localtime(created_at).year),
+        beneficiary=beneficiary,
+        category=category,
+        kelurahan=kelurahan,
+        address=address.strip(),
+        rt=rt.strip(),
+        rw=rw.strip(),
+        description=description.strip(),
+        priority=priority,
+        reported_by=reported_by,
+        created_at=created_at,
+        due_at=response_due_at(created_at, priority, category),
+        last_event_at=created_at,
+        latitude=latitude,
+        longitude=longitude,
+        idempotency_key=idempotency_key or uuid.uuid4(),
+    )
+    case.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            case.save()
+    except IntegrityError:
+        # A concurrent double submit: the other request committed first. Return its case.
+        existing = Case.objects.filter(idempotency_key=case.idempotency_key).first()
+        if existing is None:
+            raise
+        return existing
+    CaseEvent.objects.create(
+        case=case,
+        kind=CaseEvent.Kind.CREATED,
+        actor=reported_by,
+        created_at=created_at,
+        to_status=Case.Status.NEW,
+        data={"reference": case.reference},
+    )
+    for upload in files:
+        attachment_add(case=case, upload=upload, actor=reported_by)
+    return case
+
+
+@transaction.atomic
+def case_intake(
+    *,
+    reported_by: User,
+    idempotency_key: uuid.UUID,
+    beneficiary: Beneficiary | None,
+    new_beneficiary: dict[str, Any] | None,
+    case_fields: dict[str, Any],
+    files: Sequence[UploadedFile] = (),
+) -> tuple[Case, bool]:
+    """The intake form's submission: an existing or a new person, then the case.
+    Returns (case, created); created is False for a resubmitted form."""
+    existing = Case.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return existing, False
+    if beneficiary is None:
+        if new_beneficiary is None:
+            raise ValidationError(_("Choose a registered person or enter a new one."))
+        beneficiary = beneficiary_create(created_by=reported_by, **new_beneficiary)
+    case = case_file(
+        reported_by=reported_by,
+        beneficiary=beneficiary,
+        idempotency_key=idempotency_key,
+        files=files,
+        **case_fields,
+    )
+    # A concurrent twin may have won the race inside case_file: then no new event is ours.
+    created = case.events.filter(kind=CaseEvent.Kind.CREATED, case__idempotency_key=idempotency_key)
+    return case, created.exists() and case.beneficiary_id == beneficiary.pk
+
+
+@transaction.atomic
+def visit_log(
+    *,
+    case: Case,
+    actor: User,
+    visited_on: dt.date,
+    findings: str,
+    next_visit_on: dt.date | None = None,
+    files: Sequence[UploadedFile] = (),
+) -> Visit:
+    if len(files) > MAX_FILES:
+        raise _too_many_files()
+    today = timezone.localdate()
+    errors: dict[str, str] = {}
+    if visited_on > today:
+        errors["visited_on"] = _("The visit date cannot be in the future.")
+    if next_visit_on is not None and next_visit_on < max(visited_on, today):
+        errors["next_visit_on"] = _("The next visit must be after the visit and not in the past.")
+    if errors:
+        raise ValidationError(errors)
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    visit = Visit(
+        case=case,
+        volunteer=actor,
+        visited_on=visited_on,
+        findings=findings.strip(),
+        next_visit_on=next_visit_on,
+    )
+    visit.full_clean()
+    visit.save()
+    event_record(
+        case=case,
+        kind=CaseEvent.Kind.VISIT,
+        actor=actor,
+        note=visit.findings,
+        data={
+            "visit_id": visit.pk,
+            "visited_on": visited_on.isoformat(),
+            "next_visit_on": next_visit_on.isoformat() if next_visit_on else None,
+        },
+    )
+    for upload in files:
+        attachment_add(case=case, upload=upload, actor=actor, visit=visit)
+    return visit

@@ -1,0 +1,304 @@
+"""Thin views: selector -> form -> service -> render/redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from cases import selectors, services
+from cases.forms import (
+    AssignForm,
+    AttachmentForm,
+    IntakeForm,
+    MergeForm,
+    NoteForm,
+    TransitionForm,
+    VisitForm,
+)
+from cases.models import Beneficiary, Case
+from cases.workflow import transitions_for
+from psm.accounts.models import User
+
+VISIT_CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.REJECTED)
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _errors(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- Intake ------------------------------------------------------------------------------
+
+
+def case_new(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if user.role not in (User.Role.VOLUNTEER, User.Role.STAFF):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = IntakeForm(request.POST, request.FILES, user=user)
+        if form.is_valid():
+            chosen = form.cleaned_data.get("beneficiary")
+            try:
+                case, created = services.case_intake(
+                    reported_by=user,
+                    idempotency_key=form.cleaned_data["idempotency_key"],
+                    beneficiary=chosen,
+                    new_beneficiary=None if chosen else form.new_beneficiary(),
+                    case_fields=form.case_fields(),
+                    files=form.cleaned_data["uploads"],
+                )
+            except ValidationError as exc:
+                _add_form_errors(form, exc)
+            else:
+                if case.reported_by_id != user.pk:  # a stolen key never reveals a case
+                    raise Http404
+                if created:
+                    messages.success(
+                        request, _("Case %(ref)s filed. Thank you.") % {"ref": case.reference}
+                    )
+                else:
+                    messages.info(
+                        request,
+                        _("This form was already sent: case %(ref)s.") % {"ref": case.reference},
+                    )
+                return redirect(case)
+        messages.error(request, _("The case was not filed yet: please check the marked fields."))
+    else:
+        form = IntakeForm(user=user)
+    return render(request, "cases/intake.html", {"form": form, "chosen": form.chosen_beneficiary()})
+
+
+@require_GET
+def beneficiary_search(request: HttpRequest) -> HttpResponse:
+    """htmx: people matching the typed NIK or name, as radio buttons inside the intake form."""
+    user = _user(request)
+    if user.role not in (User.Role.VOLUNTEER, User.Role.STAFF):
+        raise PermissionDenied
+    query = request.GET.get("q", "")
+    results = selectors.beneficiary_search(user, query)
+    return render(
+        request,
+        "cases/intake.html#beneficiary-results",
+        {"results": results, "query": query, "show_nik": user.is_officer},
+    )
+
+
+# --- Detail and actions ------------------------------------------------------------------
+
+
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_detail_for_user(user, reference)
+    return render(request, "cases/detail.html", _detail_context(user, case))
+
+
+def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
+    moves = transitions_for(case=case, user=user)
+    can_visit = case.status not in VISIT_CLOSED_STATUSES
+    context: dict[str, Any] = {
+        "case": case,
+        "beneficiary": case.beneficiary,
+        "show_nik": user.is_officer,
+        "moves": [{"to": to, "rule": rule} for to, rule in moves],
+        "note_form": forms.get("note_form") or NoteForm(),
+        "visit_form": (forms.get("visit_form") or VisitForm()) if can_visit else None,
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "events": case.events.all(),
+        "visits": case.visits.all(),
+        "attachments": case.attachments.all(),
+    }
+    if user.is_officer:
+        if case.is_open:
+            context["assign_form"] = forms.get("assign_form") or AssignForm(assignees=_assignees())
+        context["possible_duplicates"] = selectors.beneficiary_possible_duplicates(case.beneficiary)
+    return context
+
+
+def _assignees() -> Any:
+    open_filter = Q(assigned_cases__status__in=Case.OPEN_STATUSES)
+    return (
+        services.assignable_users()
+        .annotate(open_cases=Count("assigned_cases", filter=open_filter))
+        .order_by("role", "full_name", "username")
+    )
+
+
+def _back(case: Case) -> HttpResponse:
+    return redirect(case)
+
+
+@require_POST
+def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference)
+    form = TransitionForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            _("This change is not possible: %(errors)s")
+            % {"errors": " ".join(str(e) for errs in form.errors.values() for e in errs)},
+        )
+        return _back(case)
+    try:
+        services.case_transition(case=case, actor=user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, _errors(exc))
+    else:
+        messages.success(
+            request, _("Case is now: %(status)s.") % {"status": case.get_status_display()}
+        )
+    return _back(case)
+
+
+@require_POST
+def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference)
+    if not user.is_officer:
+        raise PermissionDenied
+    form = AssignForm(request.POST, assignees=_assignees())
+    if form.is_valid():
+        try:
+            services.case_assign(case=case, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, _errors(exc))
+        else:
+            messages.success(
+                request, _("Case assigned to %(name)s.") % {"name": form.cleaned_data["assignee"]}
+            )
+        return _back(case)
+    messages.error(request, _("Choose who handles the case."))
+    return _rerender(request, case, assign_form=form)
+
+
+def _rerender(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+    """The detail page again with the failed form as typed (status 400)."""
+    user = _user(request)
+    case = selectors.case_detail_for_user(user, case.reference)
+    return render(request, "cases/detail.html", _detail_context(user, case, **forms), status=400)
+
+
+@require_POST
+def case_note(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.case_add_note(case=case, actor=user, note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            form.add_error("note", exc)
+        else:
+            messages.success(request, _("Note added."))
+            return _back(case)
+    return _rerender(request, case, note_form=form)
+
+
+@require_POST
+def case_visit(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference)
+    if case.status in VISIT_CLOSED_STATUSES:
+        messages.error(request, _("Visits cannot be logged on a closed or rejected case."))
+        return _back(case)
+    form = VisitForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            data = dict(form.cleaned_data)
+            services.visit_log(case=case, actor=user, files=data.pop("uploads"), **data)
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Visit logged."))
+            return _back(case)
+    return _rerender(request, case, visit_form=form)
+
+
+def _add_form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@require_POST
+def case_attach(request: HttpRequest, reference: str) -> HttpResponse:
+    user = _user(request)
+    case = selectors.case_get_for_user(user, reference)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        for upload in form.cleaned_data["uploads"]:
+            services.attachment_add(case=case, upload=upload, actor=user)
+        messages.success(request, _("Files added."))
+        return _back(case)
+    return _rerender(request, case, attachment_form=form)
+
+
+@never_cache  # also marks the response private, no-store
+def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+    """The only way to a stored file: the case must be visible to this user."""
+    attachment = selectors.attachment_get_for_user(_user(request), reference, attachment_id)
+    try:
+        handle = default_storage.open(attachment.file.name, "rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        content_type=attachment.content_type,
+        as_attachment=not attachment.is_image,
+        filename=attachment.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# --- Beneficiary merge (officers) --------------------------------------------------------
+
+
+def beneficiary_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+    user = _user(request)
+    if not user.is_officer:
+        raise PermissionDenied
+    live = Beneficiary.objects.filter(merged_into__isnull=True).select_related("kelurahan")
+    first = get_object_or_404(live, pk=pk)
+    second = get_object_or_404(live, pk=other_pk)
+    if first.pk == second.pk:
+        raise Http404
+    pair = (first, second)
+    form = MergeForm(request.POST or None, pair=pair)
+    next_url = request.GET.get("next", "")
+    if request.method == "POST" and form.is_valid():
+        survivor, duplicate = form.survivor_and_duplicate()
+        try:
+            services.beneficiary_merge(survivor=survivor, duplicate=duplicate, actor=user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(dup)s was merged into %(surv)s.")
+                % {"dup": duplicate.name, "surv": survivor.name},
+            )
+            case = survivor.cases.order_by("-created_at").first()
+            return redirect(case) if case else redirect("home")
+    counts = {b.pk: b.cases.count() for b in pair}
+    return render(
+        request,
+        "cases/merge.html",
+        {"form": form, "pair": pair, "counts": counts, "next": next_url},
+        status=400 if request.method == "POST" else 200,
+    )

@@ -1,0 +1,89 @@
+"""Helpers for the cases tests: people and cases made through the app's own services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from faker import Faker
+
+from cases.models import Beneficiary, Case, Category
+from cases.services import beneficiary_create, case_file
+from psm.accounts.models import User
+from psm.nik import SEX_FEMALE, SEX_MALE, generate_nik
+from volunteers.models import Kelurahan
+
+fake = Faker("id_ID")
+
+
+def kelurahan(name: str) -> Kelurahan:
+    return Kelurahan.objects.get(name=name)
+
+
+def category(code: str | None = None) -> Category:
+    if code:
+        return Category.objects.get(code=code)
+    return Category.objects.filter(is_active=True, default_priority="normal").order_by("code")[0]
+
+
+def beneficiary(
+    *, kel: Kelurahan | str = "Alalak Utara", with_nik: bool = True, **kw: Any
+) -> Beneficiary:
+    if isinstance(kel, str):
+        kel = kelurahan(kel)
+    sex = kw.pop("sex", fake.random_element([SEX_MALE, SEX_FEMALE]))
+    birth = kw.pop("birth_date", fake.date_of_birth(minimum_age=1, maximum_age=90))
+    nik = kw.pop("nik", generate_nik(birth_date=birth, sex=sex) if with_nik else None)
+    fields: dict[str, Any] = {
+        "name": fake.name(),
+        "address": fake.street_address(),
+        "rt": "003",
+        "rw": "001",
+        **kw,
+    }
+    while nik and Beneficiary.objects.filter(nik=nik).exists():
+        nik = generate_nik(birth_date=birth, sex=sex)
+    return beneficiary_create(
+        kelurahan=kel, created_by=None, nik=nik, birth_date=birth, sex=sex, **fields
+    )
+
+
+def file_case(reporter: User, *, kel: Kelurahan | str | None = None, **kw: Any) -> Case:
+    """A new case filed by `reporter` in `kel` (default: the reporter's own kelurahan)."""
+    if kel is None:
+        kel = reporter.volunteer.kelurahan if hasattr(reporter, "volunteer") else "Alalak Utara"
+    if isinstance(kel, str):
+        kel = kelurahan(kel)
+    person = kw.pop("beneficiary", None) or beneficiary(kel=kel)
+    fields: dict[str, Any] = {
+        "category": category(),
+        "address": person.address or "Jl. Uji No. 1",
+        "description": "Lansia tinggal sendiri, perlu bantuan makanan.",
+        **kw,
+    }
+    return case_file(reported_by=reporter, beneficiary=person, kelurahan=kel, **fields)
+
+
+def today() -> dt.date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def jpeg_with_gps(size: tuple[int, int] = (64, 48)) -> bytes:
+    """A small JPEG carrying EXIF with a GPS position (as a phone camera writes it)."""
+    import io
+
+    from PIL import Image
+
+    img = Image.new("RGB", size, (200, 120, 40))
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    gps = exif.get_ifd(0x8825)
+    gps[1] = "S"
+    gps[2] = (3.0, 17.0, 51.0)
+    gps[3] = "E"
+    gps[4] = (114.0, 35.0, 24.0)
+    out = io.BytesIO()
+    img.save(out, format="JPEG", exif=exif)
+    return out.getvalue()
