@@ -173,7 +173,7 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
-        return self.object_list[: COUNT_LIMIT + 1].count()  # type: ignore[union-attr]
+        return self.object_list[: COUNT_LIMIT + 1].count()  # type: ignore[union-attr,attr-defined]
 
     @property
     def capped(self) -> bool:

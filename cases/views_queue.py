@@ -35,7 +35,7 @@ def _render_queue(
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "bulk_form": form,
-        "selected": set(form.data.getlist("cases")) if form is not None else set(),
+        "selected": set(form.data.getlist("cases")) if form is not None else set(),  # type: ignore[attr-defined]
     }
     if triage and form is None:
         context["bulk_form"] = BulkActionForm(
