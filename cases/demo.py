@@ -175,7 +175,10 @@ def _backdate(case: Case, filed: dt.datetime, rng: random.Random) -> None:
             moment = min(moment + step, now - dt.timedelta(minutes=len(events) - i))
         stamps.append(moment)
         CaseEvent.objects.filter(pk=event.pk).update(created_at=moment)
-    fields = {"created_at": filed, "last_event_at": stamps[-1] if stamps else filed}
+    fields: dict[str, dt.datetime | None] = {
+        "created_at": filed,
+        "last_event_at": stamps[-1] if stamps else filed,
+    }
     by_status = {e.to_status: s for e, s in zip(events, stamps, strict=True) if e.to_status}
     first = [
         s
