@@ -153,6 +153,9 @@ def wrk(
     line = next(x for x in out.splitlines() if x.startswith("BENCHJSON "))
     d = json.loads(line.removeprefix("BENCHJSON "))
     errors = d["connect"] + d["read"] + d["write"] + d["status"] + d["timeout"]
+    # wrk stops, but sync workers finish the requests in flight: let them drain so the next
+    # measurement does not queue behind them.
+    time.sleep(min(30.0, d["max_us"] / 1e6 + 0.5))
     return WrkResult(
         d["requests"],
         d["duration_us"] / 1e6,
