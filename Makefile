@@ -39,7 +39,8 @@ e2e: $(STAMP)
 
 ## bench: benchmarks at SCALE cases (default 1,000,000); `make bench SCALE=100000` for a quick run
 bench: $(STAMP)
-	@bash scripts/with-db.sh $(PY) -m bench --scale $(SCALE)
+	@command -v wrk >/dev/null || { apt-get install -y wrk || sudo apt-get install -y wrk; }
+	@bash scripts/with-db.sh $(PY) -m bench --scale $(SCALE) $(BENCH_ARGS)
 
 ## vendor: copy front-end assets from npm into static/vendor (after changing package.json)
 vendor:

@@ -228,6 +228,12 @@ class Case(models.Model):
             ),
             models.Index(fields=["kelurahan", "status"], name="case_kelurahan_status_idx"),
             models.Index(fields=["created_at"], name="case_created_idx"),
+            # Dashboard at 1M cases (bench M1, EXPLAIN in README "Benchmarks"): the weekly
+            # closed trend and the per-volunteer "cases filed in the period".
+            models.Index(
+                fields=["closed_at"], condition=Q(closed_at__isnull=False), name="case_closed_idx"
+            ),
+            models.Index(fields=["reported_by", "created_at"], name="case_reporter_created_idx"),
         ]
 
     def __str__(self) -> str:
@@ -291,7 +297,11 @@ class CaseEvent(models.Model):
         ordering = ["created_at", "id"]
         verbose_name = _("case event")
         verbose_name_plural = _("case events")
-        indexes = [models.Index(fields=["case", "created_at"], name="caseevent_case_at_idx")]
+        indexes = [
+            models.Index(fields=["case", "created_at"], name="caseevent_case_at_idx"),
+            # Dashboard: "volunteers active in the last 30 days" probes this per volunteer.
+            models.Index(fields=["actor", "created_at"], name="caseevent_actor_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.kind}"
@@ -331,6 +341,8 @@ class Visit(models.Model):
 
     class Meta:
         ordering = ["-visited_on", "-id"]
+        # Dashboard: visits per volunteer within the period.
+        indexes = [models.Index(fields=["volunteer", "visited_on"], name="visit_volunteer_day_idx")]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
 

@@ -1,10 +1,14 @@
 from django.urls import path
 
-from cases import views
+from cases import views, views_dashboard, views_queue
 
 app_name = "cases"
 
 urlpatterns = [
+    path("cases/", views_queue.case_list, name="list"),
+    path("triage/", views_queue.triage, name="triage"),
+    path("triage/bulk/", views_queue.triage_bulk, name="triage_bulk"),
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/people/search/", views.beneficiary_search, name="beneficiary_search"),
     path(

@@ -25,7 +25,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 $PY manage.py migrate --noinput
-$PY manage.py seed_demo
+$PY manage.py seed_demo --cases 300
 mkdir -p .data/broker/queue .data/broker/processed
 .venv/bin/celery -A psm worker -B --loglevel=INFO --concurrency=2 >.data/worker.log 2>&1 &
 pids+=($!)

@@ -1,4 +1,4 @@
-"""Demo data for `make run`: accounts of every role and volunteers in every kecamatan.
+"""Demo data for `make run`: accounts of every role, volunteers in every kecamatan, cases.
 
 Idempotent: a second run finds what the first made and adds nothing. Names and NIKs are
 invented (faker id_ID and psm.nik.generate_nik); no real person is ever in demo data.
@@ -50,6 +50,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
+            "--cases",
+            type=int,
+            default=0,
+            help="Make sure at least N cases exist (a realistic spread over states and areas).",
+        )
+        parser.add_argument(
             "--force",
             action="store_true",
             help="Run even with DEBUG=False (never on a real deployment).",
@@ -67,7 +73,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             created = self._accounts(fake, passwords)
             created += self._volunteers(fake, passwords)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({created} new accounts)."))
+        added = 0
+        if options["cases"]:
+            from cases.demo import seed_cases
+
+            added = seed_cases(options["cases"])
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready ({created} new accounts, {added} new cases).")
+        )
         self.stdout.write("Demo logins (demo only):")
         first_volunteer = User.objects.filter(role=User.Role.VOLUNTEER).order_by("username").first()
         rows = [*DEMO_ACCOUNTS]

@@ -1,0 +1,1 @@
+"""psm benchmarks (issue 7): `python -m bench --scale N`, or `make bench SCALE=N`."""

@@ -1,0 +1,560 @@
+"""M1-M7 as defined in issue 7: each a ratio measured in this run, with its absolute figure."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import http.client
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from bench import adapters
+from bench.db import ROOT, connect
+from bench.server import Gunicorn, collectstatic, session_for, wrk
+
+RESULTS = ROOT / "bench" / "results"
+STAFF = "bench_staff_01"
+SUPERVISOR = "bench_kabid_1"
+LIST_URL = "/cases/?status=in_progress"
+TRIAGE_URL = "/triage/"
+
+
+@dataclass
+class Result:
+    id: str
+    what: str
+    ratio: float | None
+    absolute: str
+    target: str
+    passed: bool | None  # None: not measured
+    note: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _median_ms(fn: Callable[[], Any], n: int, warm: int = 3) -> tuple[float, list[float]]:
+    for _ in range(warm):
+        fn()
+    times = []
+    for _ in range(n):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times), times
+
+
+def _client(username: str) -> Any:
+    from django.test import Client
+
+    from psm.accounts.models import User
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+# --- M1 ---------------------------------------------------------------------------------
+def m1_dashboard(main_url: str, n: int = 15) -> Result:
+    from django.utils import timezone
+
+    from bench import dashboard_sql
+    from cases.dashboard import DashboardFilter, dashboard_numbers
+
+    client = _client(SUPERVISOR)
+
+    def page() -> None:
+        response = client.get("/dashboard/")
+        assert response.status_code == 200, response.status_code
+
+    server_ms, server_all = _median_ms(page, n)
+
+    now = timezone.now()
+    f = DashboardFilter.last_days(30)
+    params = dashboard_sql.params(now, f.start, f.end)
+    with connect(main_url, autocommit=True) as conn:
+        sql_ms, sql_all = _median_ms(lambda: dashboard_sql.numbers(conn, params), n)
+        mine = dashboard_sql.numbers(conn, params)
+    diffs = dashboard_sql.compare(mine, dashboard_numbers(f, now=now))
+    ratio = server_ms / sql_ms
+    return Result(
+        "M1",
+        "dashboard server time ÷ hand-written SQL (median, warm)",
+        ratio,
+        f"{server_ms:.0f} ms vs {sql_ms:.0f} ms SQL",
+        "≤ 1.3 and ≤ 300 ms",
+        ratio <= 1.3 and server_ms <= 300,
+        "same numbers" if not diffs else "NUMBERS DIFFER: " + "; ".join(diffs)[:300],
+        {"server_ms": server_all, "sql_ms": sql_all, "numbers_match": not diffs},
+    )
+
+
+# --- M4 ---------------------------------------------------------------------------------
+def _volunteer_username(main_url: str) -> str:
+    with connect(main_url) as conn:
+        row = conn.execute(
+            "SELECT u.username FROM accounts_user u JOIN volunteers_volunteer v ON v.user_id = u.id"
+            " WHERE v.status = 'active' ORDER BY u.id LIMIT 1"
+        ).fetchone()
+    assert row
+    return str(row[0])
+
+
+def _filtered_dashboard_url() -> str:
+    from cases.models import Category
+    from volunteers.models import Kecamatan
+
+    kecamatan = Kecamatan.objects.order_by("pk").first()
+    category = Category.objects.order_by("pk").first()
+    return f"/dashboard/?kecamatan={kecamatan.pk}&category={category.pk}"  # type: ignore[union-attr]
+
+
+def m4_query_counts(main_url: str) -> Result:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    import cases.queues
+
+    volunteer = _volunteer_username(main_url)
+    pages: list[tuple[str, str, str, dict[str, str]]] = [
+        ("case list", "/cases/", STAFF, {}),
+        ("case list filtered", LIST_URL, STAFF, {}),
+        ("case list, volunteer", "/cases/", volunteer, {}),
+        ("triage queue", TRIAGE_URL, STAFF, {}),
+        ("triage fragment (htmx)", TRIAGE_URL, STAFF, {"HTTP_HX_REQUEST": "true"}),
+        ("dashboard", "/dashboard/", SUPERVISOR, {}),
+        ("dashboard, area+category filter", _filtered_dashboard_url(), SUPERVISOR, {}),
+    ]
+    clients = {u: _client(u) for u in {STAFF, SUPERVISOR, volunteer}}
+    rows = {}
+    original = cases.queues.PAGE_SIZE
+
+    def count(user: str, url: str, headers: dict[str, str]) -> int:
+        clients[user].get(url, **headers)  # warm (sessions, caches)
+        with CaptureQueriesContext(connection) as ctx:
+            response = clients[user].get(url, **headers)
+        assert response.status_code == 200, (url, response.status_code)
+        return len(ctx.captured_queries)
+
+    try:
+        for name, url, user, headers in pages:
+            counts = []
+            for size in (5, 50):
+                cases.queues.PAGE_SIZE = size
+                counts.append(count(user, url, headers))
+            rows[name] = {"at_5": counts[0], "at_50": counts[1]}
+    finally:
+        cases.queues.PAGE_SIZE = original
+    if adapters.intake_available():  # pragma: no cover - once merged
+        rows["case detail"] = {"note": "detail view merged: add it here"}
+    worst_growth = max(r["at_50"] - r["at_5"] for r in rows.values() if "at_5" in r)
+    worst = max(r["at_50"] for r in rows.values() if "at_50" in r)
+    detail = "; ".join(f"{k} {v['at_5']}/{v['at_50']}" for k, v in rows.items() if "at_5" in v)
+    return Result(
+        "M4",
+        "queries per page at 50 rows − at 5 rows (every list/dashboard page)",
+        float(worst_growth),
+        f"max {worst} queries/page ({detail})",
+        "0; and ≤ 12",
+        worst_growth == 0 and worst <= 12,
+        "case detail page: not measured (detail view not merged; route is a placeholder)",
+        rows,
+    )
+
+
+# --- M5 ---------------------------------------------------------------------------------
+def m5_reminders(main_url: str) -> Result:
+    """10,000 due among SCALE cases: sweep ÷ one INSERT…SELECT…ON CONFLICT; idle ÷ first."""
+    try:
+        sweep = adapters.reminder_sweep()
+        table = adapters.reminder_table()
+        equivalent = adapters.reminder_equivalent_sql()
+    except adapters.NotAvailable as exc:
+        return Result(
+            "M5",
+            "reminder sweep (10k due) ÷ one INSERT…SELECT…ON CONFLICT; idle ÷ first",
+            None,
+            "—",
+            "≤ 2.0; ≤ 0.05",
+            None,
+            f"not measured: {exc}",
+        )
+    due = _make_due_cases(main_url, 10_000)
+    try:
+        with connect(main_url, autocommit=True) as conn:
+            conn.execute(f"TRUNCATE {table}")
+        t0 = time.perf_counter()
+        sweep()
+        first = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        sweep()
+        idle = time.perf_counter() - t0
+        with connect(main_url, autocommit=True) as conn:
+            made = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            conn.execute(f"TRUNCATE {table}")
+            t0 = time.perf_counter()
+            conn.execute(equivalent)  # type: ignore[arg-type]
+            sql = time.perf_counter() - t0
+            made_sql = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
+            conn.execute(f"TRUNCATE {table}")
+    finally:
+        _restore_due_cases(main_url, due)
+    ratio = first / sql
+    return Result(
+        "M5",
+        "reminder sweep (10k due) ÷ one INSERT…SELECT…ON CONFLICT; idle ÷ first",
+        ratio,
+        f"sweep {first * 1000:.0f} ms ({made} rows), SQL {sql * 1000:.0f} ms ({made_sql} rows),"
+        f" idle sweep {idle * 1000:.0f} ms (÷ first {idle / first:.3f})",
+        "≤ 2.0; ≤ 0.05",
+        ratio <= 2.0 and idle / first <= 0.05,
+    )
+
+
+def _make_due_cases(url: str, n: int) -> int:
+    """Make exactly n cases due for a triage reminder (new, past due, no response); their
+    old values are kept in bench_due_backup and put back afterwards."""
+    with connect(url) as conn:
+        conn.execute("DROP TABLE IF EXISTS bench_due_backup")
+        conn.execute(
+            "CREATE TABLE bench_due_backup AS SELECT id, status, due_at, first_response_at"
+            " FROM cases_case WHERE status = ANY(%s) AND first_response_at IS NULL"
+            " AND due_at < now() UNION ALL (SELECT id, status, due_at, first_response_at"
+            " FROM cases_case WHERE status = 'closed' ORDER BY id DESC LIMIT %s)",
+            [["new", "verified"], n],
+        )
+        conn.execute(
+            "UPDATE cases_case SET status = 'closed', first_response_at = coalesce("
+            "first_response_at, due_at) WHERE id IN (SELECT id FROM bench_due_backup"
+            " WHERE status <> 'closed')"
+        )
+        conn.execute(
+            "UPDATE cases_case SET status = 'new', first_response_at = NULL,"
+            " due_at = now() - interval '1 hour' WHERE id IN (SELECT id FROM bench_due_backup"
+            " WHERE status = 'closed')"
+        )
+    return n
+
+
+def _restore_due_cases(url: str, _n: int) -> None:
+    with connect(url) as conn:
+        conn.execute(
+            "UPDATE cases_case c SET status = b.status, due_at = b.due_at,"
+            " first_response_at = b.first_response_at FROM bench_due_backup b WHERE b.id = c.id"
+        )
+        conn.execute("DROP TABLE bench_due_backup")
+
+
+# --- M2, M3, M6, M7: over HTTP --------------------------------------------------------
+def m2_throughput(server: Gunicorn, cookie: str, duration: int) -> list[Result]:
+    conns = server.workers
+    minimal = wrk(
+        server.base + "/bench/minimal/", cookie=cookie, duration=duration, connections=conns
+    )
+    out = []
+    for metric, name, url in (
+        ("M2a", "case list (status filter, 50 rows)", LIST_URL),
+        ("M2b", "triage queue (50 rows)", TRIAGE_URL),
+    ):
+        r = wrk(server.base + url, cookie=cookie, duration=duration, connections=conns)
+        ratio = r.rps / minimal.rps
+        out.append(
+            Result(
+                metric,
+                f"{name} throughput ÷ minimal logged-in view (wrk, same gunicorn)",
+                ratio,
+                f"{r.rps:.0f} req/s vs {minimal.rps:.0f} req/s; errors {r.errors}",
+                "≥ 0.5",
+                ratio >= 0.5 and r.errors == 0,
+                details={"page": asdict(r), "minimal": asdict(minimal)},
+            )
+        )
+    return out
+
+
+def p95(server: Gunicorn, cookie: str, duration: int) -> Any:
+    return wrk(server.base + LIST_URL, cookie=cookie, duration=duration, connections=2, threads=1)
+
+
+def m6_intake(server: Gunicorn, main_url: str, cookie: str, duration: int) -> Result:
+    what = "case intake POST throughput under load (CSRF, validation, audit); errors"
+    try:
+        body = adapters.intake_form("@@N@@")
+    except adapters.NotAvailable as exc:
+        return Result("M6", what, None, "—", "report; 0 errors", None, f"not measured: {exc}")
+    from urllib.parse import urlencode
+
+    csrf = "b" * 32
+    with connect(main_url) as conn:
+        before = conn.execute("SELECT coalesce(max(id), 0) FROM cases_case").fetchone()[0]  # type: ignore[index]
+    os.environ["BENCH_BODY"] = urlencode({**body, "csrfmiddlewaretoken": csrf})
+    r = wrk(
+        server.base + "/cases/new/",
+        cookie=f"{cookie}; csrftoken={csrf}",
+        duration=duration,
+        connections=4,
+        script=ROOT / "bench" / "intake.lua",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    with connect(main_url) as conn:
+        made = conn.execute("SELECT count(*) FROM cases_case WHERE id > %s", [before]).fetchone()[0]  # type: ignore[index]
+        conn.execute("DELETE FROM cases_caseevent WHERE case_id > %s", [before])
+        conn.execute("DELETE FROM cases_case WHERE id > %s", [before])
+    return Result(
+        "M6",
+        what,
+        r.rps,
+        f"{r.rps:.0f} intakes/s, p95 {r.p95_ms:.0f} ms, {r.errors} errors, {made} cases stored",
+        "report; 0 errors",
+        r.errors == 0 and made == r.requests,
+    )
+
+
+def _fetch(
+    base: str, path: str, cookie: str, extra: dict[str, str] | None = None
+) -> tuple[int, dict[str, str], bytes]:
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    headers = {
+        "Cookie": cookie,
+        "Accept-Encoding": "br, gzip",
+        "Host": "127.0.0.1",
+        **(extra or {}),
+    }
+    conn.request("GET", path, headers=headers)
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    return resp.status, {k.lower(): v for k, v in resp.getheaders()}, body
+
+
+ASSET_RE = re.compile(r'<(?:script[^>]+src|link[^>]+href|img[^>]+src)="([^"]+)"')
+CSS_URL_RE = re.compile(r"url\(['\"]?([^'\")]+)['\"]?\)")
+
+
+def _cacheable(headers: dict[str, str]) -> bool:
+    m = re.search(r"max-age=(\d+)", headers.get("cache-control", ""))
+    return bool(m and int(m.group(1)) > 0)
+
+
+def m7_page_weight(server: Gunicorn, cookie: str) -> list[Result]:
+    intake = adapters.intake_available()
+    page = "/cases/new/" if intake else "/cases/"
+    status, _h, html = _fetch(server.base, page, cookie)
+    assert status == 200, (page, status)
+    html_gz = len(gzip.compress(html, 6))  # as the TLS proxy compresses HTML
+    assets: dict[str, tuple[int, bool]] = {}
+    todo = [u for u in ASSET_RE.findall(html.decode()) if u.startswith("/static/")]
+    while todo:
+        url = todo.pop()
+        if url in assets:
+            continue
+        st, headers, body = _fetch(server.base, url, cookie)
+        if st != 200:
+            continue
+        assets[url] = (len(body), _cacheable(headers))
+        if url.endswith(".css"):
+            text = body
+            if headers.get("content-encoding") == "gzip":
+                text = gzip.decompress(body)
+            for ref in CSS_URL_RE.findall(text.decode(errors="ignore")):
+                if not ref.startswith("data:"):
+                    todo.append(urljoin(url, ref.split("#")[0].split("?")[0]))
+    first = html_gz + sum(size for size, _c in assets.values())
+    repeat = html_gz + sum(size for size, cached in assets.values() if not cached)
+    note = "" if intake else "intake view not merged: measured on /cases/ (same base template)"
+    _s, _h, frag = _fetch(server.base, TRIAGE_URL, cookie, {"HX-Request": "true"})
+    _s, _h, full = _fetch(server.base, TRIAGE_URL, cookie)
+    frag_ratio = len(gzip.compress(frag, 6)) / len(gzip.compress(full, 6))
+    return [
+        Result(
+            "M7a",
+            f"page weight, first load ({page}, compressed, all assets)",
+            first / 1024,
+            f"{first / 1024:.1f} KB (HTML {html_gz / 1024:.1f} KB gz + {len(assets)} assets)",
+            "≤ 150 KB",
+            first <= 150 * 1024,
+            note,
+            {"assets": assets, "html_raw": len(html), "html_gz": html_gz},
+        ),
+        Result(
+            "M7b",
+            f"page weight, repeat visit ({page}; cached assets not refetched)",
+            repeat / 1024,
+            f"{repeat / 1024:.1f} KB",
+            "≤ 15 KB",
+            repeat <= 15 * 1024,
+            note,
+        ),
+        Result(
+            "M7c",
+            "triage htmx fragment ÷ full page (gzip)",
+            frag_ratio,
+            f"{len(frag) / 1024:.1f} KB vs {len(full) / 1024:.1f} KB raw",
+            "≤ 0.2",
+            frag_ratio <= 0.2,
+        ),
+    ]
+
+
+# --- EXPLAIN ------------------------------------------------------------------------
+def explain(main_url: str) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of every SELECT the measured pages run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    out = []
+    for user, url in (
+        (SUPERVISOR, "/dashboard/"),
+        (STAFF, LIST_URL),
+        (STAFF, TRIAGE_URL),
+        (STAFF, "/cases/"),
+    ):
+        client = _client(user)
+        client.get(url)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        with connect(main_url) as conn:
+            for q in ctx.captured_queries:
+                sql = q["sql"]
+                if (
+                    not sql.lstrip().upper().startswith(("SELECT", "WITH"))
+                    or "django_session" in sql
+                ):
+                    continue
+                plan = conn.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql).fetchall()  # type: ignore[arg-type]
+                ms = float(re.search(r"Execution Time: ([\d.]+)", plan[-1][0]).group(1))  # type: ignore[union-attr]
+                out.append(f"### {url} ({ms:.1f} ms)\n{sql}\n" + "\n".join(r[0] for r in plan))
+    return "\n\n".join(out)
+
+
+# --- the run --------------------------------------------------------------------------
+def _machine() -> dict[str, Any]:
+    mem = 0
+    with open("/proc/meminfo") as fh:
+        for line in fh:
+            if line.startswith("MemTotal:"):
+                mem = int(line.split()[1]) // 1024
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
+    with connect(os.environ["DATABASE_URL"]) as conn:
+        pg = conn.execute("SHOW server_version").fetchone()[0]  # type: ignore[index]
+        shared = conn.execute("SHOW shared_buffers").fetchone()[0]  # type: ignore[index]
+    return {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "cores": os.cpu_count(),
+        "ram_mb": mem,
+        "python": platform.python_version(),
+        "postgresql": pg,
+        "shared_buffers": shared,
+        "commit": commit,
+        "platform": platform.platform(),
+        "loadavg_at_end": os.getloadavg(),
+    }
+
+
+def _print_table(results: list[Result]) -> None:
+    rows = [("id", "metric", "ratio", "absolute", "target", "result")]
+    for r in results:
+        verdict = "PASS" if r.passed else ("FAIL" if r.passed is False else "n/a")
+        ratio = "—" if r.ratio is None else f"{r.ratio:.3g}"
+        rows.append((r.id, r.what, ratio, r.absolute, r.target, verdict))
+    widths = [min(70, max(len(str(row[i])) for row in rows)) for i in range(6)]
+    for i, row in enumerate(rows):
+        print("  ".join(str(c)[: widths[j]].ljust(widths[j]) for j, c in enumerate(row)))
+        if i == 0:
+            print("  ".join("-" * w for w in widths))
+    for r in results:
+        if r.note:
+            print(f"  {r.id}: {r.note}")
+
+
+def run_all(args: Any, *, seeds: dict[str, Any], main_url: str, small_url: str) -> int:
+    only = {m.strip().upper() for m in args.only.split(",") if m.strip()}
+
+    def wanted(metric: str) -> bool:
+        return not only or metric in only
+
+    started = time.perf_counter()
+    results: list[Result] = []
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    static_root = tempfile.mkdtemp(prefix="psm-bench-static-")
+    os.environ["BENCH_STATIC_ROOT"] = static_root
+    from django.conf import settings
+
+    settings.STATIC_ROOT = static_root
+    collectstatic(static_root)
+    workers = max(2, 2 * (os.cpu_count() or 1))
+
+    if wanted("M1"):
+        print("M1: dashboard ...", flush=True)
+        results.append(m1_dashboard(main_url))
+    if wanted("M4"):
+        print("M4: query counts ...", flush=True)
+        results.append(m4_query_counts(main_url))
+    if wanted("M5"):
+        print("M5: reminder sweep ...", flush=True)
+        results.append(m5_reminders(main_url))
+    if args.explain:
+        (RESULTS / "explain.txt").write_text(explain(main_url))
+        print(f"EXPLAIN plans written to {RESULTS / 'explain.txt'}")
+
+    p95_big = None
+    if any(wanted(m) for m in ("M2", "M3", "M6", "M7")):
+        cookie = "sessionid=" + session_for(main_url, STAFF)
+        with Gunicorn(main_url, static_root, workers) as server:
+            if wanted("M3"):
+                print("M3: p95 at scale ...", flush=True)
+                p95_big = p95(server, cookie, args.duration)
+            if wanted("M2"):
+                print("M2: throughput (wrk) ...", flush=True)
+                results.extend(m2_throughput(server, cookie, args.duration))
+            if wanted("M6"):
+                print("M6: intake under load ...", flush=True)
+                results.append(m6_intake(server, main_url, cookie, args.duration))
+            if wanted("M7"):
+                print("M7: page weight ...", flush=True)
+                results.extend(m7_page_weight(server, cookie))
+    if p95_big is not None:
+        cookie = "sessionid=" + session_for(small_url, STAFF)
+        with Gunicorn(small_url, static_root, workers) as server:
+            p95_small = p95(server, cookie, args.duration)
+        ratio = p95_big.p95_ms / p95_small.p95_ms
+        results.append(
+            Result(
+                "M3",
+                f"case list p95 at {args.scale:,} ÷ at {args.small_scale:,} cases",
+                ratio,
+                f"{p95_big.p95_ms:.0f} ms vs {p95_small.p95_ms:.0f} ms",
+                "≤ 1.5",
+                ratio <= 1.5,
+                details={"big": asdict(p95_big), "small": asdict(p95_small)},
+            )
+        )
+    results.sort(key=lambda r: r.id)
+    print()
+    print(f"psm benchmarks at {args.scale:,} cases")
+    _print_table(results)
+    report = {
+        "scale": args.scale,
+        "small_scale": args.small_scale,
+        "machine": _machine(),
+        "seed": seeds,
+        "run_seconds": round(time.perf_counter() - started, 1),
+        "metrics": [asdict(r) for r in results],
+    }
+    name = "latest.json" if not only else "partial.json"
+    (RESULTS / name).write_text(json.dumps(report, indent=2, default=str) + "\n")
+    if not only:  # one file per scale as well, so the quick and the full run sit side by side
+        (RESULTS / f"scale-{args.scale}.json").write_text(json.dumps(report, indent=2, default=str))
+    print(f"\nwritten to {RESULTS / name}")
+    return 0

@@ -1,0 +1,277 @@
+"""The supervisors' numbers: one definition for the dashboard, its tables and the exports.
+
+Every figure is exact and computed in PostgreSQL in a fixed number of queries (GROUPING
+SETS and FILTER clauses), whatever the number of cases. Definitions:
+
+- "in the period": cases filed (created_at) within the chosen dates, local time (WITA);
+- area and category filters use the case's current kelurahan and category;
+- SLA compliance (per priority): among cases of the period whose first response is due or
+  done, the share whose first response came by its due time;
+- median time to first response (hours) / to resolution (days): over cases of the period
+  that have one;
+- open / overdue / new this week / new this month: as of now, with the area and category
+  filters but not the period;
+- trend: cases filed and cases closed per ISO week over the last 52 weeks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection
+from django.utils import timezone
+
+from cases.models import Case, Category, Priority
+from volunteers.models import Kelurahan
+
+OPEN = [str(s) for s in Case.OPEN_STATUSES]
+PRIORITIES = [str(p) for p in Priority.values]
+TREND_WEEKS = 52
+
+
+@dataclass(frozen=True)
+class DashboardFilter:
+    start: dt.date
+    end: dt.date  # inclusive
+    kecamatan_id: int | None = None
+    category_id: int | None = None
+
+    @classmethod
+    def last_days(cls, days: int = 30, **kw: Any) -> DashboardFilter:
+        today = timezone.localdate()
+        return cls(start=today - dt.timedelta(days=days - 1), end=today, **kw)
+
+
+@dataclass
+class AreaRow:
+    id: int
+    name: str
+    kecamatan: str
+    count: int
+
+
+@dataclass
+class Dashboard:
+    filter: DashboardFilter
+    generated_at: dt.datetime
+    total: int = 0
+    by_status: dict[str, int] = field(default_factory=dict)
+    by_category: list[tuple[str, int]] = field(default_factory=list)
+    by_kecamatan: list[tuple[str, int]] = field(default_factory=list)
+    by_kelurahan: list[AreaRow] = field(default_factory=list)
+    sla: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
+    median_response_hours: float | None = None
+    median_resolution_days: float | None = None
+    open_now: int = 0
+    overdue_now: dict[str, int] = field(default_factory=dict)
+    new_this_week: int = 0
+    new_this_month: int = 0
+    trend: list[tuple[dt.date, int, int]] = field(default_factory=list)
+    volunteers: list[dict[str, Any]] = field(default_factory=list)
+    # Loaded anyway for the tables; the filter form reuses them (fewer queries).
+    kecamatan_choices: list[tuple[int, str]] = field(default_factory=list)
+    category_choices: list[tuple[int, str]] = field(default_factory=list)
+
+
+def _bounds(f: DashboardFilter) -> tuple[dt.datetime, dt.datetime]:
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(f.start, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(f.end + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+KECAMATAN_SQL = (
+    " AND c.kelurahan_id IN (SELECT id FROM volunteers_kelurahan WHERE kecamatan_id = %s)"
+)
+CATEGORY_SQL = " AND c.category_id = %s"
+
+
+def _scope(f: DashboardFilter) -> tuple[str, list[Any]]:
+    """SQL conditions (fixed text, values as parameters) for the area and category filters."""
+    sql, params = "", []
+    if f.kecamatan_id:
+        sql += KECAMATAN_SQL
+        params.append(f.kecamatan_id)
+    if f.category_id:
+        sql += CATEGORY_SQL
+        params.append(f.category_id)
+    return sql, params
+
+
+PERIOD_SQL = """
+SELECT GROUPING(c.status) AS g_status, GROUPING(c.category_id) AS g_category,
+       GROUPING(c.kelurahan_id) AS g_kelurahan, GROUPING(c.priority) AS g_priority,
+       c.status, c.category_id, c.kelurahan_id, c.priority,
+       count(*) AS n,
+       count(*) FILTER (WHERE c.first_response_at IS NOT NULL OR c.due_at < %s) AS sla_due,
+       count(*) FILTER (WHERE c.first_response_at <= c.due_at) AS sla_met,
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM c.first_response_at - c.created_at)) AS med_response,
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM c.resolved_at - c.created_at)) AS med_resolution
+FROM cases_case c
+WHERE c.created_at >= %s AND c.created_at < %s {scope}
+GROUP BY GROUPING SETS ((c.status), (c.category_id), (c.kelurahan_id), (c.priority), ())
+"""
+
+NOW_SQL = """
+SELECT c.priority,
+       count(*) FILTER (WHERE c.status = ANY(%s)) AS open,
+       count(*) FILTER (WHERE c.status = ANY(%s) AND c.first_response_at IS NULL
+                        AND c.due_at < %s) AS overdue,
+       count(*) FILTER (WHERE c.created_at >= %s) AS week,
+       count(*) FILTER (WHERE c.created_at >= %s) AS month
+FROM cases_case c
+WHERE (c.status = ANY(%s) OR c.created_at >= %s) {scope}
+GROUP BY c.priority
+"""
+
+TREND_SQL = """
+SELECT w, sum(filed)::int, sum(closed)::int FROM (
+    SELECT date_trunc('week', c.created_at AT TIME ZONE %s)::date AS w, 1 AS filed, 0 AS closed
+    FROM cases_case c WHERE c.created_at >= %s {scope}
+    UNION ALL
+    SELECT date_trunc('week', c.closed_at AT TIME ZONE %s)::date, 0, 1
+    FROM cases_case c WHERE c.closed_at >= %s {scope}
+) t GROUP BY w ORDER BY w
+"""
+
+VOLUNTEER_SQL = """
+SELECT k.kecamatan_id,
+       count(*) AS volunteers,
+       count(*) FILTER (WHERE EXISTS (
+           SELECT 1 FROM cases_caseevent e WHERE e.actor_id = v.user_id AND e.created_at >= %s
+       )) AS active_30d,
+       coalesce(sum((SELECT count(*) FROM cases_case c WHERE c.reported_by_id = v.user_id
+                     AND c.created_at >= %s AND c.created_at < %s {scope})), 0)::int AS filed,
+       coalesce(sum((SELECT count(*) FROM cases_visit vi WHERE vi.volunteer_id = v.user_id
+                     AND vi.visited_on BETWEEN %s AND %s)), 0)::int AS visits
+FROM volunteers_volunteer v
+JOIN volunteers_kelurahan k ON k.id = v.kelurahan_id
+WHERE v.status = 'active' {kec_scope}
+GROUP BY k.kecamatan_id
+"""
+
+
+def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> Dashboard:
+    now = now or timezone.now()
+    start, end = _bounds(f)
+    scope, scope_params = _scope(f)
+    board = Dashboard(filter=f, generated_at=now)
+    kelurahan = list(Kelurahan.objects.select_related("kecamatan").order_by("name"))
+    categories = dict(Category.objects.values_list("id", "name"))
+    board.category_choices = sorted(categories.items(), key=lambda x: x[1])
+    board.kecamatan_choices = sorted(
+        {(k.kecamatan_id, k.kecamatan.name) for k in kelurahan}, key=lambda x: x[1]
+    )
+    kel_by_id = {k.id: k for k in kelurahan}
+
+    with connection.cursor() as cur:
+        cur.execute(PERIOD_SQL.format(scope=scope), [now, start, end, *scope_params])
+        kel_counts: dict[int, int] = {}
+        cat_counts: dict[int, int] = {}
+        for row in cur.fetchall():
+            g_status, g_cat, g_kel, g_prio, status, cat, kel, prio = row[:8]
+            n, sla_due, sla_met, med_resp, med_res = row[8:]
+            if not g_status:
+                board.by_status[status] = n
+            elif not g_cat:
+                cat_counts[cat] = n
+            elif not g_kel:
+                kel_counts[kel] = n
+            elif not g_prio:
+                board.sla[prio] = _sla_row(sla_due, sla_met)
+            else:
+                board.total = n
+                board.sla["all"] = _sla_row(sla_due, sla_met)
+                board.median_response_hours = (
+                    round(med_resp / 3600, 1) if med_resp is not None else None
+                )
+                board.median_resolution_days = (
+                    round(med_res / 86400, 1) if med_res is not None else None
+                )
+        if not board.total:
+            board.sla.setdefault("all", _sla_row(0, 0))
+
+        local_now = timezone.localtime(now)
+        week_start = dt.datetime.combine(
+            local_now.date() - dt.timedelta(days=local_now.weekday()),
+            dt.time.min,
+            tzinfo=local_now.tzinfo,
+        )
+        month_start = dt.datetime.combine(
+            local_now.date().replace(day=1), dt.time.min, tzinfo=local_now.tzinfo
+        )
+        earliest = min(week_start, month_start)
+        cur.execute(
+            NOW_SQL.format(scope=scope),
+            [OPEN, OPEN, now, week_start, month_start, OPEN, earliest, *scope_params],
+        )
+        for prio, open_n, overdue, week, month in cur.fetchall():
+            board.open_now += open_n
+            board.overdue_now[prio] = overdue
+            board.new_this_week += week
+            board.new_this_month += month
+
+        trend_start = week_start - dt.timedelta(weeks=TREND_WEEKS - 1)
+        tz_name = str(timezone.get_current_timezone())
+        cur.execute(
+            TREND_SQL.format(scope=scope),
+            [tz_name, trend_start, *scope_params, tz_name, trend_start, *scope_params],
+        )
+        weekly = {w: (filed, closed) for w, filed, closed in cur.fetchall()}
+
+        kec_scope, kec_params = "", []
+        if f.kecamatan_id:
+            kec_scope, kec_params = " AND k.kecamatan_id = %s", [f.kecamatan_id]
+        cur.execute(
+            VOLUNTEER_SQL.format(scope=scope, kec_scope=kec_scope),
+            [now - dt.timedelta(days=30), start, end, *scope_params, f.start, f.end, *kec_params],
+        )
+        volunteer_rows = {row[0]: row[1:] for row in cur.fetchall()}
+
+    for prio in PRIORITIES:
+        board.sla.setdefault(prio, _sla_row(0, 0))
+        board.overdue_now.setdefault(prio, 0)
+    for status in Case.Status.values:
+        board.by_status.setdefault(status, 0)
+    board.by_category = sorted(
+        ((categories[c], n) for c, n in cat_counts.items()), key=lambda x: (-x[1], x[0])
+    )
+    # Every kelurahan of the filtered area is listed, also those with no case.
+    shown = [k for k in kelurahan if not f.kecamatan_id or k.kecamatan_id == f.kecamatan_id]
+    board.by_kelurahan = [
+        AreaRow(k.id, k.name, k.kecamatan.name, kel_counts.get(k.id, 0)) for k in shown
+    ]
+    per_kecamatan: dict[str, int] = defaultdict(int)
+    kecamatan_names: dict[int, str] = {}
+    for k in shown:
+        per_kecamatan[k.kecamatan.name] += kel_counts.get(k.id, 0)
+        kecamatan_names[k.kecamatan_id] = k.kecamatan.name
+    # Cases in a kelurahan outside the filter cannot occur (the filter is on the case).
+    del kel_by_id
+    board.by_kecamatan = sorted(per_kecamatan.items())
+    weeks = [(trend_start + dt.timedelta(weeks=i)).date() for i in range(TREND_WEEKS)]
+    board.trend = [(w, *weekly.get(w, (0, 0))) for w in weeks]
+    board.volunteers = [
+        {
+            "kecamatan": name,
+            "volunteers": volunteer_rows.get(kec_id, (0, 0, 0, 0))[0],
+            "active_30d": volunteer_rows.get(kec_id, (0, 0, 0, 0))[1],
+            "cases_filed": volunteer_rows.get(kec_id, (0, 0, 0, 0))[2],
+            "visits": volunteer_rows.get(kec_id, (0, 0, 0, 0))[3],
+        }
+        for kec_id, name in sorted(kecamatan_names.items(), key=lambda x: x[1])
+    ]
+    return board
+
+
+def _sla_row(due: int, met: int) -> dict[str, float | int | None]:
+    return {
+        "due": due,
+        "met": met,
+        "percent": round(100 * met / due, 1) if due else None,
+    }

@@ -1,0 +1,249 @@
+"""Demo cases for `seed_demo --cases N`: a realistic office, made through the services.
+
+Every case is filed, triaged, assigned and worked through the same service functions the
+app uses, so its timeline is real; afterwards its timestamps are spread back over the past
+year (demo data only) so dashboards and SLA figures look like a working office: most cases
+closed, about one in twenty open, some of them overdue. All people are invented.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from faker import Faker
+
+from cases.models import Beneficiary, Case, CaseEvent, Category, Priority
+from cases.services import (
+    beneficiary_create,
+    case_assign,
+    case_file,
+    case_transition,
+    visit_log,
+)
+from psm.accounts.models import User
+from psm.nik import SEX_FEMALE, SEX_MALE, generate_nik
+from volunteers.models import Kelurahan
+
+# Final state of a demo case and how often it occurs (sums to 100).
+OUTCOMES = [
+    ("closed", 58),
+    ("resolved", 9),
+    ("rejected", 7),
+    ("referred", 6),
+    ("in_progress", 7),
+    ("assigned", 5),
+    ("verified", 3),
+    ("new", 5),
+]
+# How common each category is in the office's intake (default weight 1).
+CATEGORY_WEIGHTS = {
+    "PPKS-24": 14,
+    "PPKS-08": 12,
+    "RTLH": 10,
+    "PPKS-09": 8,
+    "PPKS-02": 4,
+    "PPKS-04": 4,
+    "PPKS-11": 3,
+    "PPKS-12": 3,
+    "PPKS-19": 3,
+    "PPKS-23": 3,
+    "PPKS-05": 3,
+    "PPKS-21": 2,
+}
+PARTNERS = [
+    "Dukcapil",
+    "BPJS Kesehatan",
+    "Puskesmas",
+    "Satpol PP",
+    "Baznas",
+    "Dinas Perumahan (bedah rumah)",
+    "Rumah singgah",
+]
+FINDINGS = [
+    "Kondisi rumah kurang layak, atap bocor.",
+    "Lansia tinggal sendiri, kebutuhan makan dibantu tetangga.",
+    "Keluarga belum terdaftar DTSEN, perlu pendataan.",
+    "Anak tidak bersekolah, orang tua bekerja serabutan.",
+    "Penerima sudah mendapat bantuan sembako.",
+]
+
+
+@dataclass
+class DemoPeople:
+    volunteers: list[User]
+    officers: list[User]
+    supervisor: User
+
+
+def _people() -> DemoPeople:
+    volunteers = list(
+        User.objects.filter(role=User.Role.VOLUNTEER, volunteer__isnull=False)
+        .select_related("volunteer__kelurahan")
+        .order_by("username")
+    )
+    officers = list(User.objects.filter(role=User.Role.STAFF).order_by("username"))
+    supervisor = User.objects.filter(role=User.Role.SUPERVISOR).order_by("username").first()
+    if not volunteers or not officers or supervisor is None:
+        raise RuntimeError("seed_demo creates the accounts first; no volunteers/staff found")
+    return DemoPeople(volunteers, officers, supervisor)
+
+
+def _person(fake: Faker, rng: random.Random, kelurahan: Kelurahan) -> Beneficiary:
+    sex = rng.choice([SEX_MALE, SEX_FEMALE])
+    birth = fake.date_of_birth(minimum_age=1, maximum_age=90)
+    nik = None
+    if rng.random() > 0.1:  # about one in ten has no NIK: Dukcapil referral
+        for _ in range(20):
+            candidate = generate_nik(birth_date=birth, sex=sex, rng=rng)
+            if not Beneficiary.objects.filter(nik=candidate).exists():
+                nik = candidate
+                break
+    name = fake.name_female() if sex == SEX_FEMALE else fake.name_male()
+    return beneficiary_create(
+        name=name,
+        kelurahan=kelurahan,
+        created_by=None,
+        nik=nik,
+        birth_date=birth,
+        sex=sex,
+        address=fake.street_address(),
+        rt=f"{rng.randint(1, 40):03d}",
+        rw=f"{rng.randint(1, 12):03d}",
+    )
+
+
+def _work(case: Case, outcome: str, people: DemoPeople, rng: random.Random) -> None:
+    officer = rng.choice(people.officers)
+    if outcome == "new":
+        return
+    if outcome == "rejected":
+        case_transition(
+            case=case,
+            to_status="rejected",
+            actor=officer,
+            reason="Data tidak lengkap / bukan warga Banjarmasin",
+        )
+        return
+    case_transition(case=case, to_status="verified", actor=officer)
+    if outcome == "verified":
+        return
+    same_area = [v for v in people.volunteers if v.volunteer.kelurahan_id == case.kelurahan_id]
+    assignee = rng.choice(same_area or people.volunteers)
+    case_assign(case=case, assignee=assignee, actor=officer)
+    if outcome == "referred":
+        case_transition(
+            case=case, to_status="referred", actor=officer, partner=rng.choice(PARTNERS)
+        )
+        return
+    if outcome == "assigned":
+        return
+    case_transition(case=case, to_status="in_progress", actor=assignee)
+    visit_log(
+        case=case,
+        actor=assignee,
+        visited_on=timezone.localdate(),
+        findings=rng.choice(FINDINGS),
+        next_visit_on=timezone.localdate() + dt.timedelta(days=rng.randint(1, 14)),
+    )
+    if outcome == "in_progress":
+        return
+    case_transition(
+        case=case, to_status="resolved", actor=assignee, note="Bantuan telah disalurkan."
+    )
+    if outcome == "closed":
+        case_transition(
+            case=case,
+            to_status="closed",
+            actor=people.supervisor,
+            note="Selesai sesuai laporan relawan.",
+        )
+
+
+def _backdate(case: Case, filed: dt.datetime, rng: random.Random) -> None:
+    """Spread the timeline after `filed` (demo only): events hours or days apart."""
+    now = timezone.now()
+    events = list(case.events.order_by("created_at", "id"))
+    moment = filed
+    stamps = []
+    for i, event in enumerate(events):
+        if i:
+            step = dt.timedelta(minutes=rng.randint(20, 60 * 24 * 4))
+            moment = min(moment + step, now - dt.timedelta(minutes=len(events) - i))
+        stamps.append(moment)
+        CaseEvent.objects.filter(pk=event.pk).update(created_at=moment)
+    fields: dict[str, dt.datetime | None] = {
+        "created_at": filed,
+        "last_event_at": stamps[-1] if stamps else filed,
+    }
+    by_status = {e.to_status: s for e, s in zip(events, stamps, strict=True) if e.to_status}
+    first = [
+        s
+        for e, s in zip(events, stamps, strict=True)
+        if e.to_status in ("verified", "rejected", "assigned", "referred")
+    ]
+    fields["first_response_at"] = first[0] if first else None
+    for status, column in (
+        ("verified", "verified_at"),
+        ("resolved", "resolved_at"),
+        ("closed", "closed_at"),
+    ):
+        if case.__dict__.get(column) is not None and status in by_status:
+            fields[column] = by_status[status]
+    from cases.sla import response_due_at
+
+    fields["due_at"] = response_due_at(filed, case.priority, case.category)
+    Case.objects.filter(pk=case.pk).update(**fields)
+
+
+def seed_cases(target: int, *, seed: int = 2026) -> int:
+    """Make sure at least `target` demo cases exist; returns how many were added."""
+    existing = Case.objects.count()
+    missing = max(0, target - existing)
+    if not missing:
+        return 0
+    rng = random.Random(seed + existing)  # noqa: S311 - demo data, not security
+    fake = Faker("id_ID")
+    fake.seed_instance(seed + existing)
+    people = _people()
+    categories = list(Category.objects.filter(is_active=True))
+    weights = [CATEGORY_WEIGHTS.get(c.code, 1) for c in categories]
+    kelurahan = list(Kelurahan.objects.all())
+    outcomes, outcome_weights = zip(*OUTCOMES, strict=True)
+    now = timezone.now()
+    for _ in range(missing):
+        outcome = rng.choices(outcomes, outcome_weights)[0]
+        # Open cases are recent; closed ones spread over the year.
+        days_back = (
+            rng.uniform(0, 20)
+            if outcome in ("new", "verified", "assigned", "in_progress")
+            else rng.uniform(5, 365)
+        )
+        filed = now - dt.timedelta(days=days_back)
+        volunteer = rng.choice(people.volunteers)
+        area = volunteer.volunteer.kelurahan if rng.random() < 0.8 else rng.choice(kelurahan)
+        category = rng.choices(categories, weights)[0]
+        priority = category.default_priority
+        if rng.random() < 0.04:
+            priority = Priority.EMERGENCY
+        with transaction.atomic():
+            person = _person(fake, rng, area)
+            case = case_file(
+                reported_by=volunteer,
+                beneficiary=person,
+                category=category,
+                kelurahan=area,
+                address=person.address,
+                rt=person.rt,
+                rw=person.rw,
+                priority=priority,
+                description=fake.paragraph(nb_sentences=2),
+                created_at=filed,
+            )
+            _work(case, outcome, people, rng)
+            case.refresh_from_db()
+            _backdate(case, filed, rng)
+    return missing

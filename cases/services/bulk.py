@@ -1,0 +1,85 @@
+"""Triage actions on one case or many at once (the triage queue's bulk form).
+
+Each case is handled in its own transaction through the ordinary workflow services, so a
+case that cannot take the action (already assigned to that person, closed meanwhile...) is
+skipped with its reason while the others go through. The officer sees both lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Case, Category
+from cases.services.workflow import (
+    case_assign,
+    case_mark_duplicate,
+    case_set_category,
+    case_set_priority,
+    case_transition,
+)
+from psm.accounts.models import User
+
+ACTIONS = {
+    "assign": _("Assign"),
+    "verify": _("Verify"),
+    "priority": _("Set priority"),
+    "category": _("Set category"),
+    "reject": _("Reject"),
+    "duplicate": _("Mark as duplicate"),
+}
+
+
+@dataclass
+class BulkResult:
+    done: list[str] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _message(error: ValidationError) -> str:
+    return " ".join(str(m) for m in error.messages)
+
+
+def cases_bulk_apply(
+    *,
+    cases: Iterable[Case],
+    action: str,
+    actor: User,
+    assignee: User | None = None,
+    priority: str = "",
+    category: Category | None = None,
+    reason: str = "",
+    duplicate_of: Case | None = None,
+    note: str = "",
+) -> BulkResult:
+    """Apply one triage action to each case; report which were done and which skipped."""
+    if action not in ACTIONS:
+        raise ValidationError(_("Unknown action."), code="unknown_action")
+    result = BulkResult()
+    for case in cases:
+        kwargs: dict[str, Any] = {"case": case, "actor": actor}
+        try:
+            if action == "assign":
+                assert assignee is not None  # noqa: S101 - the form requires it
+                case_assign(assignee=assignee, note=note, **kwargs)
+            elif action == "verify":
+                case_transition(to_status=Case.Status.VERIFIED, note=note, **kwargs)
+            elif action == "priority":
+                case_set_priority(priority=priority, note=note, **kwargs)
+            elif action == "category":
+                assert category is not None  # noqa: S101
+                case_set_category(category=category, note=note, **kwargs)
+            elif action == "reject":
+                case_transition(to_status=Case.Status.REJECTED, reason=reason, **kwargs)
+            elif action == "duplicate":
+                assert duplicate_of is not None  # noqa: S101
+                case_mark_duplicate(duplicate_of=duplicate_of, **kwargs)
+        except ValidationError as error:
+            result.skipped.append((case.reference, _message(error)))
+        else:
+            result.done.append(case.reference)
+    return result

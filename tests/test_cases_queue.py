@@ -1,0 +1,318 @@
+"""The triage queue (/triage/) and the case lists (/cases/)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Category
+from cases.services import case_assign, case_transition
+from psm.accounts.models import User
+from tests.cases_support import beneficiary, file_case, kelurahan
+
+pytestmark = pytest.mark.django_db
+
+
+def refs(response) -> list[str]:
+    return [c.reference for c in response.context["page"].object_list]
+
+
+def test_volunteer_list_shows_own_kelurahan_and_own_cases_first(
+    login, relawan_alalak, relawan_kuin, petugas
+):
+    mine = file_case(relawan_alalak)
+    neighbour = file_case(petugas, kel="Alalak Utara")
+    elsewhere = file_case(relawan_kuin)
+    response = login(relawan_alalak).get(reverse("cases:list"))
+    assert response.status_code == 200
+    listed = refs(response)
+    assert listed[0] == mine.reference  # own first, though filed earlier
+    assert neighbour.reference in listed
+    assert elsewhere.reference not in listed
+
+
+def test_volunteer_cannot_open_triage_or_post_bulk_actions(login, relawan_alalak, petugas):
+    case = file_case(relawan_alalak)
+    client = login(relawan_alalak)
+    assert client.get(reverse("cases:triage")).status_code == 403
+    response = client.post(reverse("cases:triage_bulk"), {"cases": [case.pk], "action": "verify"})
+    assert response.status_code == 403
+    case.refresh_from_db()
+    assert case.status == Case.Status.NEW
+
+
+def test_triage_queue_lists_waiting_cases_most_urgent_then_oldest(login, petugas, relawan_alalak):
+    now = timezone.now()
+    old_normal = file_case(relawan_alalak, created_at=now - dt.timedelta(days=3))
+    new_emergency = file_case(relawan_alalak, priority="emergency")
+    old_high = file_case(relawan_alalak, priority="high", created_at=now - dt.timedelta(days=1))
+    newer_normal = file_case(relawan_alalak)
+    handled = file_case(relawan_alalak)
+    case_assign(case=handled, assignee=relawan_alalak, actor=petugas)
+    response = login(petugas).get(reverse("cases:triage"))
+    assert refs(response) == [
+        new_emergency.reference,
+        old_high.reference,
+        old_normal.reference,
+        newer_normal.reference,
+    ]
+
+
+def test_cases_of_a_deactivated_assignee_show_as_needing_reassignment(
+    login, petugas, relawan_alalak
+):
+    case = file_case(relawan_alalak)
+    case_assign(case=case, assignee=relawan_alalak, actor=petugas)
+    User.objects.filter(pk=relawan_alalak.pk).update(is_active=False)
+    response = login(petugas).get(reverse("cases:triage"))
+    assert refs(response) == [case.reference]
+    assert "Perlu dialihkan" in response.content.decode()
+    response = login(petugas).get(reverse("cases:triage"), {"reassign": "on"})
+    assert refs(response) == [case.reference]
+
+
+@pytest.fixture
+def spread(relawan_alalak, relawan_kuin, petugas):
+    """Cases across kelurahan, categories, priorities and states."""
+    now = timezone.now()
+    lansia = Category.objects.get(code="PPKS-08")
+    rtlh = Category.objects.get(code="RTLH")
+    person = beneficiary(kel="Alalak Utara", name="Siti Aminah Rahmawati")
+    cases = {
+        "a": file_case(
+            relawan_alalak,
+            category=lansia,
+            beneficiary=person,
+            created_at=now - dt.timedelta(days=10),
+        ),
+        "b": file_case(relawan_alalak, category=rtlh, priority="high"),
+        "c": file_case(
+            relawan_kuin,
+            category=lansia,
+            priority="emergency",
+            created_at=now - dt.timedelta(hours=2),
+        ),
+        "d": file_case(relawan_kuin, category=rtlh),
+    }
+    case_assign(case=cases["d"], assignee=relawan_kuin, actor=petugas)
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"status": "assigned"}, {"d"}),
+        ({"status": ["new", "assigned"]}, {"a", "b", "c", "d"}),
+        ({"category": "CAT:PPKS-08"}, {"a", "c"}),
+        ({"kecamatan": "KEC:Banjarmasin Barat"}, {"c", "d"}),
+        ({"kelurahan": "KEL:Alalak Utara"}, {"a", "b"}),
+        ({"priority": "emergency"}, {"c"}),
+        ({"assignee": "USER:relawan_kuin"}, {"d"}),
+        ({"unassigned": "on"}, {"a", "b", "c"}),
+        ({"overdue": "on"}, {"a", "c"}),
+        ({"q": "aminah rahma"}, {"a"}),
+        ({"q": "NIK:a"}, {"a"}),
+        ({"q": "REF:b"}, {"b"}),
+        ({"created_from": "DAYS_AGO:1"}, {"b", "c", "d"}),
+        ({"created_to": "DAYS_AGO:5"}, {"a"}),
+    ],
+)
+def test_case_list_filters(login, kabid, spread, params, expected):
+    resolved = {}
+    for key, value in params.items():
+        if isinstance(value, list):
+            resolved[key] = value
+            continue
+        kind, _, arg = value.partition(":")
+        if kind == "CAT":
+            value = Category.objects.get(code=arg).pk
+        elif kind == "KEC":
+            value = kelurahan("Kuin Cerucuk").kecamatan_id
+        elif kind == "KEL":
+            value = kelurahan(arg).pk
+        elif kind == "USER":
+            value = User.objects.get(username=arg).pk
+        elif kind == "NIK":
+            value = spread[arg].beneficiary.nik
+        elif kind == "REF":
+            value = spread[arg].reference
+        elif kind == "DAYS_AGO":
+            value = (timezone.localdate() - dt.timedelta(days=int(arg))).isoformat()
+        resolved[key] = value
+    response = login(kabid).get(reverse("cases:list"), resolved)
+    assert response.status_code == 200
+    assert set(refs(response)) == {spread[k].reference for k in expected}
+
+
+def test_sorting_by_reference_both_ways(login, kabid, spread):
+    client = login(kabid)
+    up = refs(client.get(reverse("cases:list"), {"sort": "reference"}))
+    down = refs(client.get(reverse("cases:list"), {"sort": "-reference"}))
+    assert up == sorted(up) and down == list(reversed(up))
+    # an unknown sort key falls back to the default instead of failing
+    assert client.get(reverse("cases:list"), {"sort": "nik;drop"}).status_code == 200
+
+
+def test_bad_filter_values_give_an_empty_list_not_an_error(login, kabid, spread):
+    for params in (
+        {"category": "999999"},
+        {"created_from": "31-31-2026"},
+        {"page": "abc"},
+        {"status": "bogus"},
+        {"kelurahan": "x' OR 1=1 --"},
+    ):
+        response = login(kabid).get(reverse("cases:list"), params)
+        assert response.status_code == 200
+
+
+def test_fifty_per_page_and_the_count_is_bounded(login, kabid, relawan_alalak, monkeypatch):
+    for _ in range(55):
+        file_case(relawan_alalak)
+    client = login(kabid)
+    first = client.get(reverse("cases:list"))
+    assert len(refs(first)) == 50
+    second = client.get(reverse("cases:list"), {"page": 2})
+    assert len(refs(second)) == 5
+    assert not set(refs(first)) & set(refs(second))
+    monkeypatch.setattr("cases.queues.COUNT_LIMIT", 20)
+    capped = client.get(reverse("cases:list"))
+    assert capped.context["queue"].paginator.capped
+    assert "Lebih dari" in capped.content.decode()
+
+
+def test_htmx_request_gets_only_the_table_fragment(login, kabid, spread):
+    response = login(kabid).get(reverse("cases:list"), HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="case-table">')
+    assert "<nav" not in html.split('<div id="case-table">')[0]
+    assert len(html) < len(login(kabid).get(reverse("cases:list")).content.decode()) / 2
+
+
+def test_bulk_assign_many_cases_at_once(login, petugas, relawan_alalak):
+    cases = [file_case(relawan_alalak) for _ in range(3)]
+    response = login(petugas).post(
+        reverse("cases:triage_bulk"),
+        {
+            "cases": [c.pk for c in cases],
+            "action": "assign",
+            "assignee": relawan_alalak.pk,
+            "note": "Mohon dikunjungi minggu ini",
+        },
+    )
+    assert response.status_code == 302
+    for case in cases:
+        case.refresh_from_db()
+        assert case.status == Case.Status.ASSIGNED and case.assignee == relawan_alalak
+        event = case.events.get(kind=CaseEvent.Kind.ASSIGNMENT)
+        assert event.actor == petugas and event.note == "Mohon dikunjungi minggu ini"
+
+
+def test_bulk_action_reports_cases_it_had_to_skip(login, petugas, relawan_alalak):
+    fresh = file_case(relawan_alalak)
+    rejected = file_case(relawan_alalak)
+    case_transition(
+        case=rejected,
+        to_status=Case.Status.REJECTED,
+        actor=petugas,
+        reason="Bukan warga Banjarmasin",
+    )
+    client = login(petugas)
+    response = client.post(
+        reverse("cases:triage_bulk"),
+        {"cases": [fresh.pk, rejected.pk], "action": "verify"},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert fresh.reference in html and rejected.reference in html
+    fresh.refresh_from_db()
+    rejected.refresh_from_db()
+    assert fresh.status == Case.Status.VERIFIED
+    assert rejected.status == Case.Status.REJECTED
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"action": "assign"}, "assignee"),
+        ({"action": "reject"}, "reason"),
+        ({"action": "priority"}, "priority"),
+        ({"action": "duplicate", "duplicate_of": "BJM-1999-000001"}, "duplicate_of"),
+        ({"action": "explode"}, "action"),
+    ],
+)
+def test_invalid_bulk_action_changes_nothing_and_keeps_the_selection(
+    login, petugas, relawan_alalak, payload, field
+):
+    case = file_case(relawan_alalak)
+    before = CaseEvent.objects.count()
+    response = login(petugas).post(reverse("cases:triage_bulk"), {"cases": [case.pk], **payload})
+    assert response.status_code == 400
+    assert response.context["bulk_form"].errors[field]
+    assert (
+        f'value="{case.pk}" form="bulk-form"' in response.content.decode().replace("\n", " ")
+        or str(case.pk) in response.context["selected"]
+    )
+    case.refresh_from_db()
+    assert case.status == Case.Status.NEW and CaseEvent.objects.count() == before
+
+
+def test_bulk_action_with_a_tampered_case_id_is_refused(login, petugas):
+    response = login(petugas).post(
+        reverse("cases:triage_bulk"), {"cases": ["999999", "abc"], "action": "verify"}
+    )
+    assert response.status_code == 400
+
+
+def test_mark_duplicate_and_reject_from_the_queue(login, petugas, relawan_alalak):
+    original = file_case(relawan_alalak)
+    copy = file_case(relawan_alalak, beneficiary=original.beneficiary)
+    spam = file_case(relawan_alalak)
+    client = login(petugas)
+    client.post(
+        reverse("cases:triage_bulk"),
+        {"cases": [copy.pk], "action": "duplicate", "duplicate_of": original.reference},
+    )
+    client.post(
+        reverse("cases:triage_bulk"),
+        {"cases": [spam.pk], "action": "reject", "reason": "Laporan ganda via telepon"},
+    )
+    copy.refresh_from_db()
+    spam.refresh_from_db()
+    assert copy.duplicate_of == original
+    assert spam.status == Case.Status.REJECTED
+    assert spam.rejection_reason == "Laporan ganda via telepon"
+
+
+def test_assignee_choices_show_open_case_counts(login, petugas, relawan_alalak):
+    for _ in range(2):
+        case_assign(case=file_case(relawan_alalak), assignee=relawan_alalak, actor=petugas)
+    html = login(petugas).get(reverse("cases:triage")).content.decode()
+    assert "Relawan Alalak Utara (Relawan (PSM) · Alalak Utara) — 2 terbuka" in html
+
+
+@pytest.mark.parametrize("url_name", ["cases:list", "cases:triage"])
+def test_list_queries_do_not_grow_with_rows(login, kabid, relawan_alalak, petugas, url_name):
+    client = login(kabid)
+
+    def count_queries() -> int:
+        client.get(reverse(url_name))  # warm
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse(url_name))
+        assert response.status_code == 200
+        return len(ctx.captured_queries)
+
+    for _ in range(5):
+        file_case(relawan_alalak)
+    at_five = count_queries()
+    for i in range(45):
+        case = file_case(relawan_alalak)
+        if i % 3 == 0:
+            case_assign(case=case, assignee=relawan_alalak, actor=petugas)
+    at_fifty = count_queries()
+    assert at_five == at_fifty
+    assert at_fifty <= 12
