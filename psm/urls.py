@@ -16,4 +16,5 @@ urlpatterns = [
     # The language switch works before login too (the login page has it).
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("notifications/", include("psm.notifications.urls")),
 ]
