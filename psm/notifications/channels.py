@@ -57,6 +57,7 @@ def send_in_app(reminder: Reminder, recipient: User) -> None:
 
 # --- email -----------------------------------------------------------------------------
 _email_connection: BaseEmailBackend | None = None
+_email_connection_key: tuple[object, ...] = ()
 
 
 def _email_backend() -> BaseEmailBackend:
@@ -66,10 +67,12 @@ def _email_backend() -> BaseEmailBackend:
     before returning; an already open connection is left open, so the "sent" commit follows
     the server's 250 reply directly.
     """
-    global _email_connection
+    global _email_connection, _email_connection_key
+    key = (settings.EMAIL_BACKEND, getattr(settings, "EMAIL_HOST", ""), settings.EMAIL_PORT)
     backend = _email_connection
-    if backend is None:
+    if backend is None or key != _email_connection_key:
         backend = _email_connection = get_connection(fail_silently=False)
+        _email_connection_key = key
     smtp = getattr(backend, "connection", None)
     if smtp is not None:
         try:

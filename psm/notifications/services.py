@@ -32,7 +32,6 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -152,8 +151,9 @@ def reminders_claim(*, limit: int | None = None) -> list[int]:
     Takes `pending` rows that are due and `sending` rows whose lease expired (a worker died
     or a task message was lost), skipping rows another transaction holds
     (`FOR UPDATE SKIP LOCKED`, so concurrent sweeps never claim the same row). Claimed rows
-    become `sending` with a fresh lease and one more attempt; rows out of attempts fail.
-    During quiet hours only emergencies are claimed.
+    become `sending` with a fresh lease. Attempts are counted when a delivery starts, so a
+    reclaim of a task that never ran costs no attempt. During quiet hours only emergencies
+    are claimed.
     """
     limit = limit or settings.PSM_REMINDER_BATCH
     now = timezone.now()
@@ -173,17 +173,10 @@ def reminders_claim(*, limit: int | None = None) -> list[int]:
             .select_for_update(skip_locked=True)
             .values_list("id", flat=True)[: limit - len(ids)]
         )
-    if not ids:
-        return []
-    max_attempts = settings.PSM_REMINDER_MAX_ATTEMPTS
-    Reminder.objects.filter(id__in=ids, attempts__gte=max_attempts).update(
-        state=State.FAILED, lease_expires_at=None
-    )
-    lease = now + timedelta(seconds=settings.PSM_REMINDER_LEASE_SECONDS)
-    claimed = Reminder.objects.filter(id__in=ids, attempts__lt=max_attempts)
-    claimed_ids = list(claimed.values_list("id", flat=True))
-    claimed.update(state=State.SENDING, lease_expires_at=lease, attempts=F("attempts") + 1)
-    return claimed_ids
+    if ids:
+        lease = now + timedelta(seconds=settings.PSM_REMINDER_LEASE_SECONDS)
+        Reminder.objects.filter(id__in=ids).update(state=State.SENDING, lease_expires_at=lease)
+    return ids
 
 
 # --- deliver ---------------------------------------------------------------------------
@@ -202,22 +195,14 @@ def channels_for(user: User) -> list[str]:
 
 
 def reminder_deliver(*, reminder_id: int) -> str:
-    """Send a reminder on each of its recipient's channels, each exactly once as far as a
-    database can tell (see the module docstring). Returns what happened: "sent", "held"
-    (quiet hours), "busy" (another worker holds it), "done" (already sent or failed),
+    """Send a reminder on each of its recipient's channels, each once as far as a database
+    can tell (see the module docstring). Returns what happened: "sent", "held" (quiet
+    hours), "busy" (another worker holds it), "done" (already sent, failed or not due),
     "retry" (a channel failed, retried later), "failed" (out of attempts) or "gone"."""
-    reminder = Reminder.objects.select_related("recipient").filter(pk=reminder_id).first()
-    if reminder is None:
-        return "gone"
-    if reminder.state not in OPEN_STATES:
-        return "done"
-    if not reminder.is_emergency and in_quiet_hours():
-        # Hold until the morning: back to pending, the claim skips it until quiet hours end.
-        Reminder.objects.filter(pk=reminder_id, state=State.SENDING).update(
-            state=State.PENDING, lease_expires_at=None
-        )
-        return "held"
-    recipient = reminder.recipient
+    started = _delivery_start(reminder_id)
+    if isinstance(started, str):
+        return started
+    recipient = started.recipient
     planned = channels_for(recipient)
     lease_seconds = timedelta(seconds=settings.PSM_REMINDER_LEASE_SECONDS)
     while True:
@@ -226,11 +211,11 @@ def reminder_deliver(*, reminder_id: int) -> str:
             with transaction.atomic():
                 row = (
                     Reminder.objects.select_for_update(skip_locked=True)
-                    .filter(pk=reminder_id, state__in=OPEN_STATES)
+                    .filter(pk=reminder_id, state=State.SENDING)
                     .first()
                 )
                 if row is None:
-                    return "busy" if Reminder.objects.filter(pk=reminder_id).exists() else "gone"
+                    return "busy" if _is_open(reminder_id) else "done"
                 remaining = [c for c in planned if c not in row.channels_sent]
                 now = timezone.now()
                 row.lease_expires_at = now + lease_seconds
@@ -260,6 +245,44 @@ def reminder_deliver(*, reminder_id: int) -> str:
             return _record_failure(reminder_id, channel, exc)
         if len(remaining) <= 1:
             return "sent"
+
+
+def _is_open(reminder_id: int) -> bool:
+    return Reminder.objects.filter(pk=reminder_id, state__in=OPEN_STATES).exists()
+
+
+@transaction.atomic
+def _delivery_start(reminder_id: int) -> Reminder | str:
+    """Count the attempt and renew the lease in its own committed transaction, so a worker
+    killed mid-send still used up an attempt (a reminder that crashes workers ends failed)."""
+    row = (
+        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if row is None:
+        return "busy" if _is_open(reminder_id) else "gone"
+    now = timezone.now()
+    if row.state not in OPEN_STATES or (row.state == State.PENDING and row.due_at > now):
+        return "done"
+    if not row.is_emergency and in_quiet_hours(now):
+        # Hold until the morning: back to pending, the claim skips it until quiet hours end.
+        row.state = State.PENDING
+        row.lease_expires_at = None
+        row.save(update_fields=["state", "lease_expires_at"])
+        return "held"
+    if row.attempts >= settings.PSM_REMINDER_MAX_ATTEMPTS:
+        row.state = State.FAILED
+        row.lease_expires_at = None
+        row.last_error = row.last_error or "out of attempts"
+        row.save(update_fields=["state", "lease_expires_at", "last_error"])
+        return "failed"
+    row.attempts += 1
+    row.state = State.SENDING
+    row.lease_expires_at = now + timedelta(seconds=settings.PSM_REMINDER_LEASE_SECONDS)
+    row.save(update_fields=["attempts", "state", "lease_expires_at"])
+    return row
 
 
 @transaction.atomic
