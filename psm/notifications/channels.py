@@ -186,8 +186,10 @@ def whatsapp_text(reminder: Reminder) -> str:
 
 
 def send_whatsapp(reminder: Reminder, recipient: User) -> None:
+    # Gateways want E.164 (+62...), not the national display format.
+    phone = recipient.phone
     gateway().send(
-        to=str(recipient.phone),
+        to=getattr(phone, "as_e164", None) or str(phone),
         text=whatsapp_text(reminder),
         idempotency_key=reminder.idempotency_key,
     )

@@ -15,8 +15,10 @@ TIME_LIMIT = settings.PSM_REMINDER_TASK_TIME_LIMIT
     name="psm.notifications.tasks.deliver",
     acks_late=True,
     reject_on_worker_lost=True,
+    # A hard limit only: a soft limit raises inside the send, possibly after the sink has
+    # accepted the message, and the rollback would send it again. Network timeouts
+    # (EMAIL_TIMEOUT, the gateway's) are shorter and end a stuck send cleanly first.
     time_limit=TIME_LIMIT,
-    soft_time_limit=max(TIME_LIMIT - 10, 1),
 )
 def deliver(reminder_id: int) -> str:
     return services.reminder_deliver(reminder_id=reminder_id)
