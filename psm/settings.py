@@ -241,3 +241,40 @@ LOGGING = {
 
 # --- psm -------------------------------------------------------------------------------
 PSM_DEMO_PASSWORD = env.str("PSM_DEMO_PASSWORD", default="")
+
+# --- Reminders and notifications (psm.notifications) ------------------------------------
+# The beat task `dispatch` sweeps every REMINDER_SWEEP_SECONDS: it asks each sweeper in
+# PSM_REMINDER_SWEEPERS (dotted paths to `fn(*, now) -> Iterable[ReminderSpec]`) for due
+# reminders, inserts them idempotently, reclaims expired leases and enqueues deliveries.
+REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
+PSM_REMINDER_SWEEPERS: list[str] = env.list("PSM_REMINDER_SWEEPERS", default=[])
+PSM_REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)
+PSM_REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=8)
+PSM_REMINDER_BATCH = env.int("REMINDER_BATCH", default=5000)
+PSM_REMINDER_TASK_TIME_LIMIT = env.int("REMINDER_TASK_TIME_LIMIT", default=120)
+# Non-emergency reminders wait through the night (local time, TIME_ZONE).
+PSM_QUIET_HOURS = (
+    env.int("QUIET_HOURS_START", default=21),
+    env.int("QUIET_HOURS_END", default=6),
+)
+WHATSAPP_GATEWAY_URL = env.str("WHATSAPP_GATEWAY_URL", default="")
+WHATSAPP_GATEWAY_TOKEN = env.str("WHATSAPP_GATEWAY_TOKEN", default="")
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
+CELERY_BEAT_SCHEDULE = {
+    "reminders-dispatch": {
+        "task": "psm.notifications.tasks.dispatch",
+        "schedule": float(REMINDER_SWEEP_SECONDS),
+    },
+}
+TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
+    "psm.notifications.context_processors.notifications"
+)
+if REDIS_URL and (
+    CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= PSM_REMINDER_TASK_TIME_LIMIT
+):
+    # A task still running when Redis redelivers it would run twice at once.
+    raise ImproperlyConfigured(
+        "CELERY_VISIBILITY_TIMEOUT must be longer than REMINDER_TASK_TIME_LIMIT."
+    )
+# Absolute links in emails and WhatsApp messages.
+PSM_SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")

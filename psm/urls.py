@@ -18,4 +18,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("volunteers.urls")),
     path("", include("cases.urls")),
+    path("notifications/", include("psm.notifications.urls")),
 ]

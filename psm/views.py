@@ -53,6 +53,15 @@ def _check_broker() -> tuple[bool, str]:
     return True, "ok"
 
 
+def _oldest_pending_reminder() -> float | None:
+    from psm.notifications.selectors import oldest_pending_reminder_age_seconds
+
+    try:
+        return oldest_pending_reminder_age_seconds()
+    except Exception:  # noqa: BLE001 - the database check above reports the outage
+        return None
+
+
 @login_not_required
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -64,6 +73,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "status": "ok" if db_ok and broker_ok else "unavailable",
         "database": db_detail,
         "broker": broker_detail,
+        "broker_ok": broker_ok,
+        "oldest_pending_reminder_seconds": _oldest_pending_reminder(),
         "elapsed_ms": round((time.monotonic() - started) * 1000, 1),
     }
     # The broker is degraded service (reminders wait), not an outage of the web app.

@@ -1,0 +1,354 @@
+"""Every write of psm.notifications: create, claim and deliver reminders; in-app reads.
+
+Delivery contract (why no reminder is lost, and how close we get to "never twice"):
+
+* The database remembers what is due. A reminder is `pending` until a claim moves it to
+  `sending` with a lease; a worker that dies, a lost task message or a restarted Redis only
+  delays it: the next sweep reclaims every `sending` row whose lease expired.
+* `reminder_deliver` sends one channel per transaction. It locks the row
+  (`SELECT ... FOR UPDATE SKIP LOCKED`), writes the channel as sent (and the reminder as
+  `sent` when it is the last one), *then* calls the sink, and commits as the very next step
+  after the sink's acknowledgement. A worker killed before the acknowledgement leaves the
+  transaction uncommitted: PostgreSQL rolls it back when the connection drops and the row is
+  retried. While the lock is held no other worker (nor a reclaim) can touch the row.
+* Residual window (at-least-once, documented honestly): if the process dies after the sink
+  has accepted the message but before the COMMIT reaches PostgreSQL (the time to receive the
+  reply and send one COMMIT, well under a millisecond on a LAN), or PostgreSQL is lost at that
+  moment, the message is sent again. Every external message carries `psm-reminder-<id>` as
+  its idempotency key (email Message-ID, `Idempotency-Key` HTTP header) so a sink that
+  dedupes closes even that window. The in-app channel is written in the same transaction
+  and is exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from psm.accounts.models import User
+from psm.notifications import channels
+from psm.notifications.models import Notification, NotificationPreference, Reminder
+
+logger = logging.getLogger(__name__)
+
+State = Reminder.State
+OPEN_STATES = (State.PENDING, State.SENDING)
+BACKOFF_SECONDS = 60
+BACKOFF_MAX_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class ReminderSpec:
+    """What a sweeper returns: one message for one person about one occurrence.
+
+    `subject_key` names what it is about ("case:123"), `kind` the rule ("triage_overdue"),
+    `occurrence` which instance of the rule (an ISO due time or date): the four together with
+    the recipient are unique, so returning the same spec again creates nothing.
+    """
+
+    subject_key: str
+    kind: str
+    occurrence: str
+    recipient_id: int
+    title: str
+    body: str = ""
+    url: str = ""
+    is_emergency: bool = False
+    due_at: datetime | None = None
+
+    def __post_init__(self) -> None:
+        limits = {"subject_key": 100, "kind": 64, "occurrence": 64, "title": 200, "url": 500}
+        for name, limit in limits.items():
+            value = getattr(self, name)
+            if name != "url" and not value:
+                raise ValidationError(f"ReminderSpec.{name} must not be empty")
+            if len(value) > limit:
+                raise ValidationError(f"ReminderSpec.{name} is longer than {limit} characters")
+        if self.due_at is not None and timezone.is_naive(self.due_at):
+            raise ValidationError("ReminderSpec.due_at must be timezone-aware")
+
+
+def _as_spec(spec: ReminderSpec | Mapping[str, Any]) -> ReminderSpec:
+    return spec if isinstance(spec, ReminderSpec) else ReminderSpec(**spec)
+
+
+# --- quiet hours -----------------------------------------------------------------------
+def in_quiet_hours(at: datetime | None = None) -> bool:
+    """21:00-06:00 local time (settings.PSM_QUIET_HOURS, TIME_ZONE) by default."""
+    start, end = settings.PSM_QUIET_HOURS
+    hour = (at or timezone.now()).astimezone(ZoneInfo(settings.TIME_ZONE)).hour
+    if start == end:
+        return False
+    if start < end:
+        return start <= hour < end
+    return hour >= start or hour < end
+
+
+# --- create ----------------------------------------------------------------------------
+_INSERT = """
+INSERT INTO notifications_reminder
+    (subject_key, kind, occurrence, recipient_id, title, body, url, is_emergency,
+     due_at, state, attempts, last_error, created_at, channels_sent)
+SELECT s.subject_key, s.kind, s.occurrence, s.recipient_id, s.title, s.body, s.url,
+       s.is_emergency, s.due_at, %s, 0, '', %s, '{}'
+FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[],
+            %s::text[], %s::boolean[], %s::timestamptz[])
+     AS s(subject_key, kind, occurrence, recipient_id, title, body, url, is_emergency, due_at)
+ON CONFLICT (subject_key, kind, occurrence, recipient_id) DO NOTHING
+"""
+_CHUNK = 5000
+
+
+def reminders_create(*, specs: Iterable[ReminderSpec | Mapping[str, Any]]) -> int:
+    """Insert reminders idempotently (INSERT ... ON CONFLICT DO NOTHING); return how many
+    were new. Specs may be `ReminderSpec`s or dicts with the same keys."""
+    now = timezone.now()
+    created = 0
+    batch: list[ReminderSpec] = []
+    with transaction.atomic():
+        for spec in specs:
+            batch.append(_as_spec(spec))
+            if len(batch) >= _CHUNK:
+                created += _insert(batch, now)
+                batch = []
+        if batch:
+            created += _insert(batch, now)
+    return created
+
+
+def _insert(batch: list[ReminderSpec], now: datetime) -> int:
+    columns: list[list[Any]] = [
+        [s.subject_key for s in batch],
+        [s.kind for s in batch],
+        [s.occurrence for s in batch],
+        [s.recipient_id for s in batch],
+        [s.title for s in batch],
+        [s.body for s in batch],
+        [s.url for s in batch],
+        [s.is_emergency for s in batch],
+        [s.due_at or now for s in batch],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT, [State.PENDING.value, now, *columns])
+        return max(cursor.rowcount, 0)
+
+
+# --- claim -----------------------------------------------------------------------------
+@transaction.atomic
+def reminders_claim(*, limit: int | None = None) -> list[int]:
+    """Claim due reminders for delivery and return their ids.
+
+    Takes `pending` rows that are due and `sending` rows whose lease expired (a worker died
+    or a task message was lost), skipping rows another transaction holds
+    (`FOR UPDATE SKIP LOCKED`, so concurrent sweeps never claim the same row). Claimed rows
+    become `sending` with a fresh lease. Attempts are counted when a delivery starts, so a
+    reclaim of a task that never ran costs no attempt. During quiet hours only emergencies
+    are claimed.
+    """
+    limit = limit or settings.PSM_REMINDER_BATCH
+    now = timezone.now()
+    expired = Reminder.objects.filter(state=State.SENDING, lease_expires_at__lte=now)
+    pending = Reminder.objects.filter(state=State.PENDING, due_at__lte=now)
+    if in_quiet_hours(now):
+        expired = expired.filter(is_emergency=True)
+        pending = pending.filter(is_emergency=True)
+    ids = list(
+        expired.order_by("lease_expires_at")
+        .select_for_update(skip_locked=True)
+        .values_list("id", flat=True)[:limit]
+    )
+    if len(ids) < limit:
+        ids += list(
+            pending.order_by("-is_emergency", "due_at")
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)[: limit - len(ids)]
+        )
+    if ids:
+        lease = now + timedelta(seconds=settings.PSM_REMINDER_LEASE_SECONDS)
+        Reminder.objects.filter(id__in=ids).update(state=State.SENDING, lease_expires_at=lease)
+    return ids
+
+
+# --- deliver ---------------------------------------------------------------------------
+def channels_for(user: User) -> list[str]:
+    """In-app always; email and WhatsApp/SMS when chosen and an address is known."""
+    chosen = [channels.IN_APP]
+    if not user.is_active:
+        return chosen
+    preference = NotificationPreference.objects.filter(user=user).first()
+    preference = preference or NotificationPreference(user=user)
+    if preference.email and user.email:
+        chosen.append(channels.EMAIL)
+    if preference.whatsapp and user.phone:
+        chosen.append(channels.WHATSAPP)
+    return chosen
+
+
+def reminder_deliver(*, reminder_id: int) -> str:
+    """Send a reminder on each of its recipient's channels, each once as far as a database
+    can tell (see the module docstring). Returns what happened: "sent", "held" (quiet
+    hours), "busy" (another worker holds it), "done" (already sent, failed or not due),
+    "retry" (a channel failed, retried later), "failed" (out of attempts) or "gone"."""
+    started = _delivery_start(reminder_id)
+    if isinstance(started, str):
+        return started
+    recipient = started.recipient
+    planned = channels_for(recipient)
+    lease_seconds = timedelta(seconds=settings.PSM_REMINDER_LEASE_SECONDS)
+    while True:
+        channel = ""
+        try:
+            with transaction.atomic():
+                row = (
+                    Reminder.objects.select_for_update(skip_locked=True)
+                    .filter(pk=reminder_id, state=State.SENDING)
+                    .first()
+                )
+                if row is None:
+                    return "busy" if _is_open(reminder_id) else "done"
+                remaining = [c for c in planned if c not in row.channels_sent]
+                now = timezone.now()
+                row.lease_expires_at = now + lease_seconds
+                if len(remaining) <= 1:
+                    row.state = State.SENT
+                    row.sent_at = now
+                    row.lease_expires_at = None
+                    row.last_error = ""
+                if remaining:
+                    channel = remaining[0]
+                    row.channels_sent = [*row.channels_sent, channel]
+                row.save(
+                    update_fields=[
+                        "state",
+                        "sent_at",
+                        "lease_expires_at",
+                        "last_error",
+                        "channels_sent",
+                    ]
+                )
+                if channel:
+                    # The last step before COMMIT: the sink's acknowledgement is followed
+                    # directly by the commit of the row written above.
+                    channels.SENDERS[channel](row, recipient)
+        except Exception as exc:  # any channel failure: roll back, retry later
+            logger.warning("reminder %s: %s failed: %s", reminder_id, channel, exc)
+            return _record_failure(reminder_id, channel, exc)
+        if len(remaining) <= 1:
+            return "sent"
+
+
+def _is_open(reminder_id: int) -> bool:
+    return Reminder.objects.filter(pk=reminder_id, state__in=OPEN_STATES).exists()
+
+
+@transaction.atomic
+def _delivery_start(reminder_id: int) -> Reminder | str:
+    """Count the attempt and renew the lease in its own committed transaction, so a worker
+    killed mid-send still used up an attempt (a reminder that crashes workers ends failed)."""
+    row = (
+        Reminder.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("recipient")
+        .filter(pk=reminder_id)
+        .first()
+    )
+    if row is None:
+        return "busy" if _is_open(reminder_id) else "gone"
+    now = timezone.now()
+    if row.state not in OPEN_STATES or (row.state == State.PENDING and row.due_at > now):
+        return "done"
+    if not row.is_emergency and in_quiet_hours(now):
+        # Hold until the morning: back to pending, the claim skips it until quiet hours end.
+        row.state = State.PENDING
+        row.lease_expires_at = None
+        row.save(update_fields=["state", "lease_expires_at"])
+        return "held"
+    if row.attempts >= settings.PSM_REMINDER_MAX_ATTEMPTS:
+        row.state = State.FAILED
+        row.lease_expires_at = None
+        row.last_error = row.last_error or "out of attempts"
+        row.save(update_fields=["state", "lease_expires_at", "last_error"])
+        return "failed"
+    row.attempts += 1
+    row.state = State.SENDING
+    row.lease_expires_at = now + timedelta(seconds=settings.PSM_REMINDER_LEASE_SECONDS)
+    row.save(update_fields=["attempts", "state", "lease_expires_at"])
+    return row
+
+
+@transaction.atomic
+def _record_failure(reminder_id: int, channel: str, exc: Exception) -> str:
+    row = Reminder.objects.select_for_update().filter(pk=reminder_id).first()
+    if row is None or row.state not in OPEN_STATES:
+        return "done"
+    row.last_error = f"{channel}: {exc.__class__.__name__}: {exc}"[:2000]
+    row.lease_expires_at = None
+    if row.attempts >= settings.PSM_REMINDER_MAX_ATTEMPTS:
+        row.state = State.FAILED
+    else:
+        row.state = State.PENDING
+        delay = min(BACKOFF_SECONDS * 2 ** max(row.attempts - 1, 0), BACKOFF_MAX_SECONDS)
+        row.due_at = timezone.now() + timedelta(seconds=delay)
+    row.save(update_fields=["last_error", "lease_expires_at", "state", "due_at"])
+    return "failed" if row.state == State.FAILED else "retry"
+
+
+@transaction.atomic
+def reminder_retry(*, reminder: Reminder) -> bool:
+    """Put a failed (or waiting) reminder back in the queue with a fresh attempt budget.
+    A sent reminder is never resent; returns whether anything changed."""
+    updated = Reminder.objects.filter(
+        pk=reminder.pk, state__in=[State.FAILED, State.PENDING]
+    ).update(state=State.PENDING, due_at=timezone.now(), attempts=0, lease_expires_at=None)
+    return bool(updated)
+
+
+# --- sweep -----------------------------------------------------------------------------
+def reminders_sweep(*, now: datetime | None = None) -> int:
+    """Ask every sweeper in settings.PSM_REMINDER_SWEEPERS for due reminders and create
+    them; return how many were new. A failing sweeper is logged and does not stop others."""
+    now = now or timezone.now()
+    created = 0
+    for path in settings.PSM_REMINDER_SWEEPERS:
+        try:
+            sweeper = import_string(path)
+            created += reminders_create(specs=sweeper(now=now))
+        except Exception:
+            logger.exception("reminder sweeper %s failed", path)
+    return created
+
+
+# --- in-app notifications and preferences ----------------------------------------------
+@transaction.atomic
+def notification_mark_read(*, notification: Notification) -> None:
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def notification_preference_update(
+    *, user: User, email: bool, whatsapp: bool
+) -> NotificationPreference:
+    preference, _ = NotificationPreference.objects.select_for_update().get_or_create(user=user)
+    preference.email = email
+    preference.whatsapp = whatsapp
+    preference.full_clean()
+    preference.save()
+    return preference
