@@ -17,3 +17,11 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+urlpatterns += [path("accounts/2fa/", include("psm.security.urls"))]
+
+# Indonesian error pages; a lost database answers 503 (psm/security/views.py).
+handler400 = "psm.security.views.bad_request"
+handler403 = "psm.security.views.permission_denied"
+handler404 = "psm.security.views.page_not_found"
+handler500 = "psm.security.views.server_error"
