@@ -80,7 +80,7 @@ class TwoFactorMiddleware:
         user = request.user
         if not user.is_authenticated or not user.is_supervisor_or_admin:  # type: ignore[union-attr]
             return None
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[union-attr,attr-defined]  # set by OTPMiddleware
             return None
         match = request.resolver_match
         if match is not None and match.view_name in TWO_FACTOR_OPEN:
