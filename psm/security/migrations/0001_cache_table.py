@@ -4,6 +4,9 @@ Created here rather than by a separate `createcachetable` step so that `migrate`
 leaves every deployment ready, whatever CACHES says at that moment.
 """
 
+import io
+
+from django.core.management.base import OutputWrapper
 from django.core.management.commands.createcachetable import Command as CreateCacheTable
 from django.db import migrations
 
@@ -13,6 +16,7 @@ TABLE = "psm_cache"
 def create(apps, schema_editor):
     command = CreateCacheTable()
     command.verbosity = 0
+    command.stdout = OutputWrapper(io.StringIO())  # quiet when the table already exists
     command.create_table(schema_editor.connection.alias, TABLE, dry_run=False)
 
 
