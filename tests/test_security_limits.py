@@ -109,9 +109,7 @@ def test_too_many_files_get_a_413_page_not_a_500(login, relawan_alalak, settings
     assert "Unggahan terlalu besar" in response.content.decode()
 
 
-def test_request_body_over_the_limit_is_refused_before_reading(
-    login, relawan_alalak, settings
-):
+def test_request_body_over_the_limit_is_refused_before_reading(login, relawan_alalak, settings):
     settings.PSM_MAX_REQUEST_BYTES = 50_000
     client = login(relawan_alalak)
     big = SimpleUploadedFile("besar.jpg", b"0" * 60_000, "image/jpeg")

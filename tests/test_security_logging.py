@@ -43,7 +43,7 @@ def test_nik_kk_and_phone_numbers_are_redacted_from_app_logs(console):
 def test_exception_text_is_redacted_too(console):
     nik = generate_nik(birth_date=dt.date(1990, 5, 17), sex=SEX_FEMALE)
     try:
-        raise ValueError(f'duplicate key value: Key (nik)=({nik}) already exists.')
+        raise ValueError(f"duplicate key value: Key (nik)=({nik}) already exists.")
     except ValueError:
         logging.getLogger("django.request").exception("Internal Server Error: /cases/new/")
     text = console.getvalue()
@@ -59,7 +59,13 @@ def test_django_request_log_lines_with_a_phone_in_the_path_are_redacted(console,
 
 @pytest.mark.parametrize(
     "text",
-    ["6371010101900001", "6371-0101-0190-0001", "+6281234567890", "0812 3456 789", "+62 511 3354 123"],
+    [
+        "6371010101900001",
+        "6371-0101-0190-0001",
+        "+6281234567890",
+        "0812 3456 789",
+        "+62 511 3354 123",
+    ],
 )
 def test_redact_masks(text):
     assert redact(f"x {text} y").startswith("x [") and text not in redact(text)
