@@ -16,8 +16,11 @@ if [ "${CONFIRM:-}" != "yes" ]; then
   read -r -p "Replace database '${db%%\?*}' and $MEDIA_ROOT with $backup? Type yes: " answer
   [ "$answer" = "yes" ] || { echo "cancelled"; exit 1; }
 fi
-"$BIN/pg_restore" --clean --if-exists --no-owner --no-privileges --single-transaction \
-  --exit-on-error --dbname "$DATABASE_URL" "$backup/database.dump"
+# Through psql rather than `pg_restore --dbname`: the wheel's pg_restore (18) always sends
+# `SET transaction_timeout`, which servers before 17 reject; the line is dropped here.
+"$BIN/pg_restore" --clean --if-exists --no-owner --no-privileges --file - "$backup/database.dump" \
+  | sed '/^SET transaction_timeout = /d' \
+  | "$BIN/psql" -X -q -v ON_ERROR_STOP=1 --single-transaction --dbname "$DATABASE_URL" >/dev/null
 umask 077
 mkdir -p "$(dirname "$MEDIA_ROOT")"
 incoming="$(mktemp -d "${MEDIA_ROOT%/}.incoming.XXXXXX")"
