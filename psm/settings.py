@@ -352,6 +352,8 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
+# The client address as django-axes sees it (honours TRUSTED_PROXY_COUNT).
+RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 
 # Uploads: at most this many files per request and this many bytes per request body.
