@@ -22,11 +22,11 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/with-db.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-## lint: ruff, ruff format --check, mypy, makemigrations --check
+## lint: ruff, ruff format --check, mypy, makemigrations --check, bandit
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	bash scripts/with-db.sh $(VENV)/bin/mypy .
+	PSM_TESTING=1 bash scripts/with-db.sh $(VENV)/bin/mypy .
 	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/bandit -q -c pyproject.toml -r psm cases volunteers
 
