@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SCALE ?= 1000000
 
-.PHONY: run test lint worker e2e bench vendor messages db-start db-stop clean
+.PHONY: run test lint worker e2e bench vendor messages db-start db-stop clean backup restore
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,12 +22,13 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/with-db.sh $(PY) -m pytest $(PYTEST_ARGS)
 
-## lint: ruff, ruff format --check, mypy, makemigrations --check
+## lint: ruff, ruff format --check, mypy, makemigrations --check, bandit
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	PSM_TESTING=1 bash scripts/with-db.sh $(VENV)/bin/mypy .
 	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/bandit -q -c pyproject.toml -r psm cases volunteers
 
 ## worker: a Celery worker with beat (REDIS_URL or the embedded broker)
 worker: $(STAMP)
@@ -50,6 +51,15 @@ vendor:
 messages: $(STAMP)
 	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py makemessages -l id --no-obsolete --ignore=node_modules --ignore=.venv --ignore=.data
 	$(PY) scripts/po_fill.py locale/id/src/*.json
+
+## backup: database (pg_dump, custom format) + media into ./backups/<timestamp>/
+backup: $(STAMP)
+	@bash scripts/with-db.sh bash scripts/backup.sh
+
+## restore: `make restore BACKUP=backups/<timestamp>` (asks first; CONFIRM=yes skips the question)
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || { echo "usage: make restore BACKUP=backups/<timestamp>"; exit 2; }
+	@bash scripts/with-db.sh bash scripts/restore.sh "$(BACKUP)"
 
 db-start: $(STAMP)
 	@$(PY) -m psm.devdb start

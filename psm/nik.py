@@ -197,7 +197,8 @@ def generate_nik(
     rng: random.Random | None = None,
 ) -> str:
     """A structurally valid NIK for an invented person (factories and demo data only)."""
-    rng = rng or random.Random()  # noqa: S311 - not security relevant
+    # Not security relevant: invented people for tests and demos.
+    rng = rng or random.Random()  # noqa: S311  # nosec B311
     day = birth_date.day + (40 if sex == SEX_FEMALE else 0)
     serial = serial if serial is not None else rng.randint(1, 9999)
     return f"{region}{day:02d}{birth_date.month:02d}{birth_date.year % 100:02d}{serial:04d}"

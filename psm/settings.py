@@ -5,10 +5,12 @@ Every variable is documented in `.env.example` and the README's configuration ta
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,7 @@ if not SECRET_KEY:
             "SECRET_KEY is not set. Set it in the environment (see .env.example); "
             "production never runs on a default key."
         )
-    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105  # nosec B105
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -49,6 +51,10 @@ INSTALLED_APPS = [
     "template_partials",
     "phonenumber_field",
     "django_celery_beat",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "psm.security",
     "psm.accounts",
     "psm.notifications",
     "volunteers",
@@ -57,6 +63,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "psm.security.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -67,6 +76,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "psm.security.middleware.TwoFactorMiddleware",
+    "psm.security.middleware.DatabaseUnavailableMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "psm.urls"
@@ -85,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "psm.context_processors.navigation",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -165,7 +179,8 @@ if _s3_url:
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 30
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 60 * 1024 * 1024
+# Non-file form fields only (files are bounded by MAX_REQUEST_MB, see Security below).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # --- Forms and UI ----------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -234,9 +249,17 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
+    },
+    "filters": {"redact": {"()": "psm.logging.RedactPersonalNumbers"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # Django's own handlers would bypass the redaction: everything goes through root.
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
 
 # --- psm -------------------------------------------------------------------------------
@@ -278,3 +301,97 @@ if REDIS_URL and (
     )
 # Absolute links in emails and WhatsApp messages.
 PSM_SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# --- Security: authentication, headers, abuse limits (SECURITY.md) ----------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out clients
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock a username+IP pair after AXES_FAILURE_LIMIT failures, a whole IP after
+# LOGIN_IP_FAILURE_LIMIT (higher: an office or a mobile carrier NAT shares one IP).
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+PSM_LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=20)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "psm.security.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "psm.security.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+# Behind a proxy, count the client's address, not the proxy's: set to the number of
+# proxies that append to X-Forwarded-For (e.g. 1 for one nginx).
+AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Two-factor (TOTP) for supervisors and admins.
+REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG and not TESTING)
+OTP_TOTP_ISSUER = "PSM Banjarmasin"
+OTP_TOTP_THROTTLE_FACTOR = 1
+
+CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from <body hx-headers>, never the cookie
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEBUG and env.bool("SECURE_COOKIES", default=True)
+
+# Content-Security-Policy (django-csp 4): scripts only from our origin or with the
+# per-request nonce (`{{ CSP_NONCE }}`); no inline styles (htmx is told not to add any).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],  # photo previews before upload
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+# Everything off except what intake needs: GPS location and the camera, on our origin.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "geolocation": ["self"],
+    "camera": ["self"],
+    **{
+        feature: []
+        for feature in (
+            "accelerometer",
+            "autoplay",
+            "browsing-topics",
+            "display-capture",
+            "encrypted-media",
+            "fullscreen",
+            "gyroscope",
+            "magnetometer",
+            "microphone",
+            "midi",
+            "payment",
+            "usb",
+        )
+    },
+}
+
+# Shared cache for rate limits: Redis when configured (atomic INCR, shared by every web
+# node); otherwise the database table `psm_cache` (created by a migration).
+if REDIS_URL and not TESTING:
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "psm_cache",
+        }
+    }
+RATELIMIT_USE_CACHE = "default"
+# The client address as django-axes sees it (honours TRUSTED_PROXY_COUNT).
+RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
+
+# Uploads: at most this many files per request and this many bytes per request body.
+DATA_UPLOAD_MAX_NUMBER_FILES = env.int("MAX_UPLOAD_FILES", default=8)
+PSM_MAX_REQUEST_BYTES = env.int("MAX_REQUEST_MB", default=60) * 1024 * 1024

@@ -20,3 +20,11 @@ urlpatterns = [
     path("", include("cases.urls")),
     path("notifications/", include("psm.notifications.urls")),
 ]
+
+urlpatterns += [path("accounts/2fa/", include("psm.security.urls"))]
+
+# Indonesian error pages; a lost database answers 503 (psm/security/views.py).
+handler400 = "psm.security.views.bad_request"
+handler403 = "psm.security.views.permission_denied"
+handler404 = "psm.security.views.page_not_found"
+handler500 = "psm.security.views.server_error"

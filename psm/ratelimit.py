@@ -1,0 +1,66 @@
+"""Rate limits for abuse-prone views (intake, exports), backed by the shared cache.
+
+    from psm.ratelimit import limit
+
+    @limit("intake", "20/m")              # function view: 20 POSTs a minute per user (or IP)
+    def case_new(request): ...
+
+    @method_decorator(limit("export", "10/h", methods=("GET", "POST")), name="dispatch")
+    class ReportExport(View): ...
+
+Over the limit the view is not called; the client gets 429 with an Indonesian page and a
+Retry-After header. Counting uses django-ratelimit's fixed windows in settings.CACHES
+(Redis in production, so every web node shares the counts).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import is_ratelimited
+
+PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+View = Callable[..., HttpResponse]
+
+
+def _period_seconds(rate: str) -> int:
+    _count, _, period = rate.partition("/")
+    digits = "".join(c for c in period if c.isdigit())
+    unit = period[len(digits) :] or "s"
+    return int(digits or 1) * PERIODS[unit[0].lower()]
+
+
+def too_many_requests(request: HttpRequest, retry_after: int = 60) -> HttpResponse:
+    response = render(request, "429.html", {"retry_after": retry_after}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def limit(
+    group: str, rate: str, *, key: str = "user_or_ip", methods: tuple[str, ...] = ("POST",)
+) -> Callable[[View], View]:
+    """Allow `rate` ("20/m", "100/h") requests per `key` to the views of `group`."""
+    retry_after = _period_seconds(rate)
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if is_ratelimited(
+                request,
+                group=f"psm.{group}",
+                key=key,
+                rate=rate,
+                method=list(methods),
+                increment=True,
+            ):
+                return too_many_requests(request, retry_after)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

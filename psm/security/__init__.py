@@ -1,0 +1,1 @@
+"""Cross-cutting protections: lockout, two-factor, error pages, request limits (SECURITY.md)."""

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django_otp import user_has_device
+
+from psm.security.views import database_unavailable, request_too_large
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
+
+
+class RequestSizeLimitMiddleware:
+    """413 before anything reads a body larger than MAX_REQUEST_MB.
+
+    Django's DATA_UPLOAD_MAX_MEMORY_SIZE does not count uploaded files, so without this a
+    client could stream any amount of data to the temporary upload directory.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.PSM_MAX_REQUEST_BYTES:
+            return request_too_large(request)
+        return self.get_response(request)
+
+
+class DatabaseUnavailableMiddleware:
+    """A view that loses PostgreSQL answers 503 (handler500 covers the middleware layers)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, OperationalError | InterfaceError):
+            return database_unavailable(request, exception)
+        return None
+
+
+# Pages a supervisor/admin may open before the second factor: the two-factor pages
+# themselves, logging out and the language switch.
+TWO_FACTOR_OPEN = {
+    "security:otp_setup",
+    "security:otp_verify",
+    "logout",
+    "admin:logout",
+    "set_language",
+    "healthz",
+    "login",
+}
+
+
+class TwoFactorMiddleware:
+    """With REQUIRE_2FA, supervisors and admins must pass TOTP before any page (admin too)."""
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        if not settings.REQUIRE_2FA:
+            return None
+        user = request.user
+        if not user.is_authenticated or not user.is_supervisor_or_admin:  # type: ignore[union-attr]
+            return None
+        if user.is_verified():  # type: ignore[union-attr,attr-defined]  # set by OTPMiddleware
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in TWO_FACTOR_OPEN:
+            return None
+        has_device = user_has_device(user)  # type: ignore[arg-type]
+        target = "security:otp_verify" if has_device else "security:otp_setup"
+        query = urlencode({"next": request.get_full_path()})
+        url = f"{reverse(target)}?{query}"
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)
