@@ -81,3 +81,11 @@ def phone_page(new_context: Callable[..., BrowserContext], live_url: str) -> Ite
 def desktop_page(new_context: Callable[..., BrowserContext], live_url: str) -> Iterator[Page]:
     """A Dinsos office desktop."""
     yield _page_factory(new_context, live_url, **DESKTOP)
+
+
+@pytest.fixture
+def open_page(
+    new_context: Callable[..., BrowserContext], live_url: str
+) -> Callable[[dict[str, Any]], Page]:
+    """open_page(PHONE or DESKTOP) -> a page in a fresh context (own cookies): one per person."""
+    return lambda device: _page_factory(new_context, live_url, **device)
