@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connections
 from playwright.sync_api import BrowserContext, Page
 
 from tests.browser.pages import DESKTOP, PHONE, Artifacts
@@ -42,6 +43,47 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
         "headless": True,
         "args": CHROMIUM_ARGS,
     }
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last (after pytest-django's own ordering), see _django_in_the_loop."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+# Hooks are sorted by name only within one plugin; make sure ours runs after pytest-django's.
+pytest_collection_modifyitems = pytest.hookimpl(trylast=True)(pytest_collection_modifyitems)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _django_in_the_loop(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Let Django work in the thread where Playwright's sync API now runs an event loop.
+
+    1. Django refuses ORM calls from a thread with a running loop; the tests are sync code, so
+       DJANGO_ALLOW_ASYNC_UNSAFE is set, from here to the end of the session only (browser
+       tests run last): a subprocess started earlier, like `check --deploy`, never sees it.
+    2. With a running loop asgiref keeps connections per context instead of per thread, so the
+       tests get a fresh connection object without the snapshot that serialized rollback
+       restores (taken by pytest-django before the loop existed). Hand it over.
+    """
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    request.getfixturevalue("django_db_setup")  # may already exist, from earlier tests
+    request.getfixturevalue("playwright")  # from here on the loop runs
+    thread_local = getattr(getattr(connections, "_connections", None), "_storage", None)
+    for alias in connections:
+        before = getattr(thread_local, alias, None)
+        snapshot = getattr(before, "_test_serialized_contents", None)
+        if snapshot is not None and not hasattr(connections[alias], "_test_serialized_contents"):
+            connections[alias]._test_serialized_contents = snapshot  # type: ignore[attr-defined]
+    assert hasattr(connections["default"], "_test_serialized_contents"), (
+        "the serialized-rollback snapshot did not reach the event loop's connection "
+        "(asgiref or pytest-django internals changed?): browser tests would wipe seed data"
+    )
+    yield
+    if previous is None:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    else:
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 @pytest.fixture
