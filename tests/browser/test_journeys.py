@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.pages import (
     Artifacts,
+    assert_accessible,
     invalid_login_message,
     login_as,
     logout,
@@ -75,6 +76,7 @@ def test_admin_on_a_desktop_logs_in_and_reaches_django_admin(
     expect(page.locator("button.navbar-toggler")).to_be_hidden()
     admin_link = page.locator("#nav-main").get_by_role("link", name="Administrasi")
     expect(admin_link).to_be_visible()
+    assert_accessible(page, "admin home on a desktop")
     screenshot(page, artifacts, "admin home")
 
     admin_link.click()
