@@ -25,7 +25,7 @@ def test_login_form_survives_fuzzing(relawan_alalak):
         max_examples=80,
     )
     assert statuses[200] > 0  # the form came back with errors, as typed
-    assert set(statuses) <= {200, 302}, statuses
+    assert set(statuses) <= {200, 302, 400}, statuses  # 400: a malformed multipart name
 
 
 def test_password_change_form_survives_fuzzing(relawan_alalak, login):
@@ -38,7 +38,7 @@ def test_password_change_form_survives_fuzzing(relawan_alalak, login):
         max_examples=60,
     )
     assert statuses[200] > 0
-    assert set(statuses) <= {200, 302}, statuses
+    assert set(statuses) <= {200, 302, 400}, statuses  # 400: a malformed multipart name
     relawan_alalak.refresh_from_db()
     assert relawan_alalak.check_password(PASSWORD), "every example was rolled back"
 
@@ -54,16 +54,16 @@ def _echo_escaped(request: HttpRequest) -> HttpResponse:
     return HttpResponse(format_html('<p title="{}">{}</p>', request.POST.get("q", ""), "ok"))
 
 
-def _crash_on_quote(request: HttpRequest) -> HttpResponse:
-    if "'" in request.POST.get("q", ""):  # like a view that pastes input into SQL
-        raise ValueError("syntax error at or near the quote")
+def _crash_on_markup(request: HttpRequest) -> HttpResponse:
+    if "<" in request.POST.get("q", ""):  # like a view that feeds input to an XML parser
+        raise ValueError("not well-formed (invalid token)")
     return HttpResponse("ok")
 
 
 urlpatterns = [
     path("raw/", _echo_raw, name="raw"),
     path("escaped/", _echo_escaped, name="escaped"),
-    path("crash/", _crash_on_quote, name="crash"),
+    path("crash/", _crash_on_markup, name="crash"),
 ]
 
 
@@ -82,12 +82,16 @@ def as_admin(settings, admin_user):
 
 @pytest.mark.parametrize(
     ("url", "failure"),
-    [("/raw/", "live markup"), ("/crash/", "syntax error")],
+    [("/raw/", "live markup"), ("/crash/", "not well-formed")],
 )
 def test_fuzzer_finds_unescaped_markup_and_server_errors(as_admin, url, failure):
     with pytest.raises(Exception, match=failure):
         fuzz.fuzz_form(
-            url=url, fields=["q"], client=as_admin, valid={"q": st.sampled_from(fuzz.MARKUP)}
+            url=url,
+            fields=["q"],
+            client=as_admin,
+            valid={"q": st.sampled_from(fuzz.MARKUP)},
+            max_examples=100,  # a miss is then ~1e-8 likely: ~1 example in 6 carries markup
         )
 
 
