@@ -12,3 +12,14 @@ class LoginForm(AuthenticationForm):
             attrs={"autofocus": True, "autocapitalize": "none", "autocomplete": "username"}
         ),
     )
+    # Django's Indonesian catalogue says "Sandi" and repeats "nama pengguna" in this message
+    # ("Masukkan nama pengguna nama pengguna ..."); the app says "kata sandi" everywhere.
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("Wrong username or password. Both are case-sensitive: check Caps Lock."),
+    }

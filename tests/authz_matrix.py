@@ -1,0 +1,269 @@
+"""The authorization matrix (issue 8, item 3): every URL name x every role -> expected status.
+
+tests/test_authz_matrix.py walks the URL conf and FAILS when a named URL has no entry here, so
+a new page cannot ship without someone deciding who may open it. Deny by default: a role you
+do not list gets `default` (403), an anonymous visitor is sent to the login page.
+
+ADDING A URL IS ONE LINE in MATRIX below:
+
+    "cases:triage": roles(staff=200, supervisor=200, admin=200),       # others 403, anon -> login
+    "cases:list": roles(default=200),                                  # every signed-in role
+    "cases:export": roles(supervisor=200, admin=200, volunteer=404),   # hide it from volunteers
+
+A URL that takes an object (`<reference>`, `<pk>`...) also says how to build one, and what
+changes when the object lies in ANOTHER kelurahan than the volunteer's:
+
+    "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
+
+    def case_of(owner: Owner) -> dict[str, object]:      # returns the URL kwargs
+        case = CaseFactory(kelurahan=owner.kelurahan, reported_by=owner.volunteer)
+        return {"reference": case.reference}
+
+The test runs it twice: "own" builds the object in Alalak Utara (reported by relawan_alalak,
+the volunteer who visits), "other" in Kuin Cerucuk (reported by relawan_kuin); officers are
+expected the same in both unless `other` says otherwise. `scoped=False` runs it once, for
+objects with no kelurahan (a user's reset token, an admin row).
+
+Statuses: an int (200, 403, 404, 405, 302 for "any redirect"), LOGIN (302 to
+/accounts/login/) or ADMIN_LOGIN (302 to /admin/login/). `method="post", data={...}` for
+views that only take POST. Keys may be globs ("admin:*_changelist"); an exact key wins.
+A Django admin ModelAdmin needs nothing here, but a model without any row after the personas
+exist needs a sample in ADMIN_SAMPLES (so its change/delete/history pages are opened for real).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from psm.accounts.models import User
+from volunteers.models import Kelurahan
+
+ANONYMOUS = "anonymous"
+ROLES = (ANONYMOUS, *User.Role.values)  # anonymous, volunteer, staff, supervisor, admin
+LOGIN = "login"
+ADMIN_LOGIN = "admin-login"
+Expected = int | str
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Whose object to build: the kelurahan it lies in and that kelurahan's volunteer."""
+
+    kelurahan: Kelurahan
+    volunteer: User
+    url_name: str
+
+
+Builder = Callable[[Owner], Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class Entry:
+    expected: Mapping[str, Expected]
+    obj: Builder | None = None
+    other: Mapping[str, Expected] = field(default_factory=dict)
+    scoped: bool = True
+    method: str = "get"
+    data: Mapping[str, Any] | None = None
+
+    def variants(self) -> list[str]:
+        if self.obj is None:
+            return ["-"]
+        return ["own", "other"] if self.scoped else ["any"]
+
+    def expected_for(self, role: str, variant: str) -> Expected:
+        if variant == "other" and role in self.other:
+            return self.other[role]
+        return self.expected[role]
+
+
+def roles(
+    *,
+    anonymous: Expected = LOGIN,
+    default: Expected = 403,
+    obj: Builder | None = None,
+    other: Mapping[str, Expected] | None = None,
+    scoped: bool = True,
+    method: str = "get",
+    data: Mapping[str, Any] | None = None,
+    **per_role: Expected,
+) -> Entry:
+    """A matrix row: `per_role` as given, other signed-in roles `default`, anonymous `anonymous`."""
+    unknown = set(per_role) - set(ROLES) | set(other or {}) - set(ROLES)
+    if unknown:
+        raise ValueError(f"unknown roles {sorted(unknown)}; use {ROLES}")
+    expected = {role: per_role.get(role, default) for role in ROLES if role != ANONYMOUS}
+    expected[ANONYMOUS] = anonymous
+    return Entry(expected, obj, dict(other or {}), scoped, method, data)
+
+
+def public(status: int = 200, **kwargs: Any) -> Entry:
+    """Open to everyone, signed in or not."""
+    return roles(anonymous=status, default=status, **kwargs)
+
+
+def admin_only(*, anonymous: Expected = ADMIN_LOGIN, **kwargs: Any) -> Entry:
+    """Django admin: only the admin role gets in; everyone else meets the admin login page."""
+    kwargs.setdefault("admin", 200)
+    return roles(anonymous=anonymous, default=ADMIN_LOGIN, **kwargs)
+
+
+def admin_model_page(**kwargs: Any) -> Entry:
+    """A ModelAdmin page. Unlike the admin index these are not login_not_required, so
+    LoginRequiredMiddleware sends an anonymous visitor to the site's own login first."""
+    return admin_only(anonymous=LOGIN, **kwargs)
+
+
+# --- object builders ---------------------------------------------------------------------
+
+
+def reset_token_of(owner: Owner) -> dict[str, str]:
+    # Its own user: a login (force_login of a persona) changes last_login, voiding the token.
+    user = User.objects.create_user(username=f"lupa_{owner.volunteer.pk}", role=User.Role.STAFF)
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+
+
+def _sample_periodic_task() -> Model:
+    from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+    every = IntervalSchedule.objects.create(every=1, period=IntervalSchedule.DAYS)
+    return PeriodicTask.objects.create(name="uji", task="psm.uji", interval=every)
+
+
+def _beat(model: str, **fields: Any) -> Callable[[], Model]:
+    def make() -> Model:
+        from django.apps import apps
+
+        return apps.get_model("django_celery_beat", model).objects.create(**fields)
+
+    return make
+
+
+# Rows for admin models that have none once the personas exist ("app_label.model_name").
+ADMIN_SAMPLES: dict[str, Callable[[], Model]] = {
+    "auth.group": lambda: Group.objects.create(name="uji"),
+    "django_celery_beat.periodictask": _sample_periodic_task,
+    "django_celery_beat.intervalschedule": _beat("intervalschedule", every=5, period="minutes"),
+    "django_celery_beat.crontabschedule": _beat("crontabschedule", minute="0", hour="7"),
+    "django_celery_beat.solarschedule": _beat(
+        "solarschedule", event="sunrise", latitude="-3.3194", longitude="114.5908"
+    ),
+    "django_celery_beat.clockedschedule": _beat(
+        "clockedschedule", clocked_time="2026-01-02T08:00:00+08:00"
+    ),
+}
+
+
+def admin_model_for(url_name: str) -> type[Model]:
+    """admin:volunteers_kelurahan_change -> Kelurahan (the ModelAdmin's model)."""
+    short = url_name.split(":", 1)[1]
+    for model in admin.site._registry:
+        if short.startswith(f"{model._meta.app_label}_{model._meta.model_name}_"):
+            return model
+    raise LookupError(f"no ModelAdmin for {url_name}")
+
+
+def admin_row(model: type[Model]) -> Model:
+    row = model._default_manager.order_by("pk").first()
+    if row is not None:
+        return row
+    label = model._meta.label_lower
+    if label not in ADMIN_SAMPLES:
+        raise LookupError(f"no {label} row exists: add a sample for it to ADMIN_SAMPLES")
+    row = ADMIN_SAMPLES[label]()
+    if row.pk is None:
+        row.save()
+    return row
+
+
+def admin_object(owner: Owner) -> dict[str, str]:
+    return {"object_id": str(admin_row(admin_model_for(owner.url_name)).pk)}
+
+
+def admin_user_password(owner: Owner) -> dict[str, str]:
+    return {"id": str(owner.volunteer.pk)}
+
+
+def admin_view_on_site(owner: Owner) -> dict[str, str]:
+    kelurahan = owner.kelurahan
+    content_type = ContentType.objects.get_for_model(kelurahan)
+    return {"content_type_id": str(content_type.pk), "object_id": str(kelurahan.pk)}
+
+
+# --- the matrix ----------------------------------------------------------------------------
+
+MATRIX: dict[str, Entry] = {
+    "home": roles(default=200),
+    "healthz": public(200),
+    "login": roles(anonymous=200, default=302),  # signed in: straight to the role home
+    "logout": roles(anonymous=LOGIN, default=LOGIN, method="post"),
+    "password_change": roles(default=200),
+    "password_change_done": roles(default=200),
+    "password_reset": public(200),
+    "password_reset_done": public(200),
+    "password_reset_confirm": public(302, obj=reset_token_of, scoped=False),  # -> set-password
+    "password_reset_complete": public(200),
+    "set_language": public(302, method="post", data={"language": "en", "next": "/"}),
+    # Django admin: the admin role only (User.save gives is_staff to admins alone).
+    "admin:index": admin_only(),
+    "admin:login": roles(anonymous=200, default=200, admin=302),
+    "admin:logout": roles(anonymous=302, default=302, method="post"),
+    "admin:password_change": admin_only(),
+    "admin:password_change_done": admin_only(),
+    "admin:jsi18n": admin_only(),
+    "admin:autocomplete": admin_only(admin=403),  # without a field to complete
+    "admin:app_list": admin_only(obj=lambda o: {"app_label": "volunteers"}, scoped=False),
+    "admin:view_on_site": admin_only(admin=404, obj=admin_view_on_site, scoped=False),
+    "admin:auth_user_password_change": admin_model_page(obj=admin_user_password, scoped=False),
+    "admin:*_changelist": admin_model_page(),
+    "admin:*_add": admin_model_page(),
+    "admin:*_change": admin_model_page(obj=admin_object, scoped=False),
+    "admin:*_history": admin_model_page(obj=admin_object, scoped=False),
+    "admin:*_delete": admin_model_page(obj=admin_object, scoped=False),
+}
+
+# Unnamed patterns that are allowed: the admin's own redirects and catch-all. Any other
+# unnamed pattern fails the test (a URL without a name cannot have a matrix entry).
+UNNAMED_ALLOWED_PREFIXES = ("admin/",)
+
+
+def url_patterns(
+    resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""
+) -> Iterator[tuple[str, str | None]]:
+    """(route, "namespace:name" or None) for every pattern in the URL conf."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from url_patterns(pattern, prefix + str(pattern.pattern), ns)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield prefix + str(pattern.pattern), name
+
+
+def url_names() -> list[str]:
+    return sorted({name for _, name in url_patterns() if name})
+
+
+def entry_for(url_name: str) -> Entry | None:
+    if url_name in MATRIX:
+        return MATRIX[url_name]
+    for key, entry in MATRIX.items():
+        if any(c in key for c in "*?[") and fnmatch.fnmatchcase(url_name, key):
+            return entry
+    return None

@@ -1,0 +1,139 @@
+"""Page helpers every browser journey reuses: log in, take a step screenshot, scan with axe.
+
+Keep them small and user-shaped (what a person does on the page), so a journey reads like the
+story it tells. Selectors prefer roles and labels over CSS: they survive template changes and
+double as an accessibility check (a control a test cannot find by its label has none).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from django.utils import translation
+from playwright.sync_api import Page, expect
+
+from psm.accounts.forms import LoginForm
+from psm.accounts.models import User
+from tests.conftest import PASSWORD
+
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 360, "height": 740},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1366, "height": 850}}
+
+AXE_JS = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+@dataclass
+class Artifacts:
+    """Numbered screenshots of one test, in the order the steps happened."""
+
+    folder: Path
+    taken: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def for_test(cls, root: Path, test_name: str) -> Artifacts:
+        folder = root / re.sub(r"[^A-Za-z0-9_.-]+", "-", test_name).strip("-")
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.png"):
+            old.unlink()
+        return cls(folder)
+
+
+def screenshot(page: Page, artifacts: Artifacts, step: str) -> Path:
+    """Save a full-page screenshot named after the journey step (01-login-page.png, ...)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
+    path = artifacts.folder / f"{len(artifacts.taken) + 1:02d}-{slug}.png"
+    page.screenshot(path=str(path), full_page=True)
+    artifacts.taken.append(path)
+    return path
+
+
+def invalid_login_message(username: str = "x", language: str = "id") -> str:
+    """The error a wrong password shows, as the app words it in that language."""
+    with translation.override(language):
+        form = LoginForm(data={"username": username, "password": "not-the-password"})
+        form.is_valid()
+        return str(form.non_field_errors()[0])
+
+
+def submit_login(page: Page, username: str, password: str) -> None:
+    """Fill the login form by its labels and press the button (whatever the UI language)."""
+    page.goto("/accounts/login/")
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_load_state("domcontentloaded")
+
+
+def login_as(page: Page, user: User, password: str = PASSWORD) -> None:
+    """Log in through the real form and land on the role's home page."""
+    submit_login(page, user.username, password)
+    expect(page.locator(f'h1[data-role="{user.role}"]')).to_be_visible()
+
+
+def open_menu_if_collapsed(page: Page) -> None:
+    """On a phone the navigation hides behind the menu button; open it if it is shown."""
+    toggler = page.locator("button.navbar-toggler")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+        # Bootstrap adds "show" once the slide-down transition has ended.
+        expect(page.locator("#nav-main")).to_have_class(re.compile(r"(^|\s)show(\s|$)"))
+
+
+def logout(page: Page) -> None:
+    """Open the menu, then the user menu, then press log out (a POST form)."""
+    open_menu_if_collapsed(page)
+    page.locator("#nav-main .dropdown-toggle").click()
+    page.locator("form[action$='/accounts/logout/'] button").click()
+    page.wait_for_url(re.compile(r"/accounts/login/"))
+
+
+def switch_language(page: Page, code: str) -> None:
+    """Use the language form in the footer (it is on every page, logged in or not)."""
+    page.locator("#language-select").select_option(code)
+    page.locator("#language-select ~ button[type=submit]").click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+@cache
+def _axe_source() -> str:
+    return AXE_JS.read_text(encoding="utf-8")
+
+
+def axe_scan(page: Page, *, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list[dict[str, Any]]:
+    """Run axe-core on the current page; return the violations of the given impacts.
+
+    axe is evaluated through the DevTools protocol rather than added as a <script> tag, so it
+    still runs once a strict Content-Security-Policy forbids foreign scripts.
+    """
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.evaluate(_axe_source())
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                targets: v.nodes.map(n => n.target.join(' ')).slice(0, 10),
+                summary: v.nodes.length ? v.nodes[0].failureSummary : '',
+            }));
+        }"""
+    )
+    return [v for v in result if v["impact"] in impacts]
+
+
+def assert_accessible(page: Page, what: str) -> None:
+    """No serious or critical axe violation; the message names each rule and element."""
+    violations = axe_scan(page)
+    assert not violations, f"axe: {len(violations)} serious/critical on {what} ({page.url}):\n" + (
+        "\n".join(json.dumps(v, ensure_ascii=False) for v in violations)
+    )
