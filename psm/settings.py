@@ -325,6 +325,7 @@ if AXES_IPWARE_PROXY_COUNT:
 # Two-factor (TOTP) for supervisors and admins.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG and not TESTING)
 OTP_TOTP_ISSUER = "PSM Banjarmasin"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP secret or QR
 OTP_TOTP_THROTTLE_FACTOR = 1
 
 CSRF_COOKIE_HTTPONLY = True  # htmx sends the token from <body hx-headers>, never the cookie

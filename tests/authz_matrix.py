@@ -38,6 +38,8 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import datetime as dt
+
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
@@ -45,6 +47,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils.encoding import force_bytes
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
 from psm.accounts.models import User
@@ -154,9 +157,120 @@ def _beat(model: str, **fields: Any) -> Callable[[], Model]:
     return make
 
 
+def _sample_case() -> Model:
+    from tests.cases_support import file_case
+
+    reporter = User.objects.filter(role=User.Role.VOLUNTEER, volunteer__isnull=False).first()
+    assert reporter is not None
+    return file_case(reporter)
+
+
+def _sample_beneficiary() -> Model:
+    from tests.cases_support import beneficiary
+
+    return beneficiary()
+
+
+def _sample_invitation() -> Model:
+    from psm.accounts.models import Invitation
+
+    user = User.objects.filter(role=User.Role.VOLUNTEER).first()
+    return Invitation.objects.create(
+        user=user, token_hash="0" * 64, expires_at=timezone.now() + dt.timedelta(days=7)
+    )
+
+
+def _sample_axes(model: str) -> Callable[[], Model]:
+    def make() -> Model:
+        from django.apps import apps
+
+        fields: dict[str, Any] = {"username": "uji", "ip_address": "127.0.0.1", "user_agent": "uji"}
+        if model == "accessattempt":
+            fields.update(get_data="", post_data="", failures_since_start=1, path_info="/")
+        elif model == "accesslog":
+            fields.update(path_info="/")
+        elif model == "accessfailurelog":
+            fields.update(path_info="/", locked_out=False)
+        return apps.get_model("axes", model).objects.create(**fields)
+
+    return make
+
+
+def _sample_notification() -> Model:
+    from psm.notifications.models import Notification
+
+    return Notification.objects.create(recipient=User.objects.first(), title="Uji")
+
+
+def _sample_reminder() -> Model:
+    from psm.notifications.models import Reminder
+
+    return Reminder.objects.create(
+        subject_key="case:1",
+        kind="uji",
+        occurrence="1",
+        recipient=User.objects.first(),
+        title="Uji",
+        due_at=timezone.now(),
+    )
+
+
+def _volunteer_profile() -> Any:
+    from volunteers.models import Volunteer
+
+    return Volunteer.objects.order_by("pk").first()
+
+
+def _pref() -> Model:
+    from psm.notifications.models import NotificationPreference
+
+    return NotificationPreference.objects.get_or_create(user=User.objects.first())[0]
+
+
+def _totp() -> Model:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.create(user=User.objects.first(), name="uji")
+
+
+def _training() -> Model:
+    from volunteers.services import training_create
+
+    return training_create(title="Bimtek", starts_on=dt.date(2026, 12, 1))
+
+
+def _participant() -> Model:
+    from volunteers.services import training_invite
+
+    training = _training()
+    training_invite(training=training, volunteers=[_volunteer_profile()])
+    return training.participants.first()
+
+
+def _report() -> Model:
+    from volunteers.services import activity_report_create
+
+    return activity_report_create(
+        volunteer=_volunteer_profile(), month=dt.date(2026, 9, 1), activities="Kunjungan"
+    )
+
+
 # Rows for admin models that have none once the personas exist ("app_label.model_name").
 ADMIN_SAMPLES: dict[str, Callable[[], Model]] = {
     "auth.group": lambda: Group.objects.create(name="uji"),
+    "cases.case": _sample_case,
+    "cases.beneficiary": _sample_beneficiary,
+    "accounts.invitation": _sample_invitation,
+    "axes.accessattempt": _sample_axes("accessattempt"),
+    "axes.accesslog": _sample_axes("accesslog"),
+    "axes.accessfailurelog": _sample_axes("accessfailurelog"),
+    "notifications.notification": _sample_notification,
+    "notifications.reminder": _sample_reminder,
+    "notifications.notificationpreference": lambda: _pref(),
+    "otp_totp.totpdevice": lambda: _totp(),
+    "volunteers.training": lambda: _training(),
+    "volunteers.trainingparticipant": lambda: _participant(),
+    "volunteers.activityreport": lambda: _report(),
     "django_celery_beat.periodictask": _sample_periodic_task,
     "django_celery_beat.intervalschedule": _beat("intervalschedule", every=5, period="minutes"),
     "django_celery_beat.crontabschedule": _beat("crontabschedule", minute="0", hour="7"),
@@ -205,6 +319,83 @@ def admin_view_on_site(owner: Owner) -> dict[str, str]:
     return {"content_type_id": str(content_type.pk), "object_id": str(kelurahan.pk)}
 
 
+def case_of(owner: Owner) -> dict[str, str]:
+    from tests.cases_support import file_case
+
+    return {"reference": file_case(owner.volunteer, kel=owner.kelurahan).reference}
+
+
+def beneficiaries_of(owner: Owner) -> dict[str, int]:
+    from tests.cases_support import beneficiary
+
+    a = beneficiary(kel=owner.kelurahan)
+    b = beneficiary(kel=owner.kelurahan, name=a.name)
+    return {"pk": a.pk, "other_pk": b.pk}
+
+
+def attachment_of(owner: Owner) -> dict[str, object]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.services import attachment_add
+    from tests.cases_support import file_case
+    from tests.cases_support import jpeg_with_gps
+
+    case = file_case(owner.volunteer, kel=owner.kelurahan)
+    upload = SimpleUploadedFile("foto.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    attachment = attachment_add(case=case, upload=upload, actor=owner.volunteer)
+    return {"reference": case.reference, "attachment_id": attachment.pk}
+
+
+def volunteer_of(owner: Owner) -> dict[str, int]:
+    return {"pk": owner.volunteer.volunteer.pk}
+
+
+def report_of(owner: Owner) -> dict[str, int]:
+    import datetime as dt
+
+    from volunteers.services import activity_report_create
+
+    report = activity_report_create(
+        volunteer=owner.volunteer.volunteer, month=dt.date(2026, 10, 1), activities="Kunjungan"
+    )
+    return {"pk": report.pk}
+
+
+def training_of(owner: Owner) -> dict[str, int]:
+    import datetime as dt
+
+    from volunteers.services import training_create
+
+    return {"pk": training_create(title="Bimtek dasar PSM", starts_on=dt.date(2026, 12, 1)).pk}
+
+
+def participant_of(owner: Owner) -> dict[str, int]:
+    from volunteers.services import training_invite
+
+    training = training_create_sample()
+    participant = training_invite(training=training, volunteers=[owner.volunteer.volunteer])[0]
+    return {"pk": training.pk, "participant_pk": participant.pk}
+
+
+def training_create_sample() -> Any:
+    import datetime as dt
+
+    from volunteers.services import training_create
+
+    return training_create(title="Bimtek dasar PSM", starts_on=dt.date(2026, 12, 1))
+
+
+def notification_of(owner: Owner) -> dict[str, int]:
+    from psm.notifications.models import Notification
+
+    n = Notification.objects.create(recipient=owner.volunteer, title="Pengingat")
+    return {"pk": n.pk}
+
+
+def invitation_token(owner: Owner) -> dict[str, str]:
+    return {"token": "not-a-real-token"}
+
+
 # --- the matrix ----------------------------------------------------------------------------
 
 MATRIX: dict[str, Entry] = {
@@ -235,6 +426,95 @@ MATRIX: dict[str, Entry] = {
     "admin:*_change": admin_model_page(obj=admin_object, scoped=False),
     "admin:*_history": admin_model_page(obj=admin_object, scoped=False),
     "admin:*_delete": admin_model_page(obj=admin_object, scoped=False),
+    # --- cases (issue 3, 6) ---
+    "cases:list": roles(default=200),
+    "cases:triage": roles(staff=200, supervisor=200, admin=200),
+    "cases:triage_bulk": roles(staff=400, supervisor=400, admin=400, method="post", data={}),
+    "cases:dashboard": roles(staff=200, supervisor=200, admin=200),
+    "cases:new": roles(volunteer=200, staff=200, default=403),
+    "cases:beneficiary_search": roles(volunteer=200, staff=200),  # the intake roles
+    "cases:beneficiary_merge": roles(staff=200, supervisor=200, admin=200, obj=beneficiaries_of),
+    "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
+    # POST-only: the method is refused before the object is looked up, so a GET cannot tell
+    # a hidden case from a missing one; tests/test_cases_access.py POSTs them (404 there).
+    "cases:transition": roles(default=405, obj=case_of),
+    "cases:assign": roles(default=405, obj=case_of),
+    "cases:note": roles(default=405, obj=case_of),
+    "cases:visit": roles(default=405, obj=case_of),
+    "cases:attach": roles(default=405, obj=case_of),
+    "cases:attachment": roles(default=200, obj=attachment_of, other={"volunteer": 404}),
+    # --- volunteers, trainings, activity reports (issue 4) ---
+    "volunteers:list": roles(staff=200, supervisor=200, admin=200),
+    "volunteers:create": roles(admin=200),
+    "volunteers:export": roles(admin=200),
+    "volunteers:import": roles(admin=200),
+    "volunteers:detail": roles(
+        staff=200,
+        supervisor=200,
+        admin=200,
+        volunteer=200,
+        obj=volunteer_of,
+        other={"volunteer": 404},
+    ),
+    "volunteers:edit": roles(admin=200, obj=volunteer_of),
+    "volunteers:status": roles(admin=200, obj=volunteer_of),
+    "volunteers:deactivate": roles(admin=200, obj=volunteer_of),
+    "volunteers:invite": roles(default=405, obj=volunteer_of),
+    "volunteers:reports": roles(default=200),
+    "volunteers:report_create": roles(volunteer=200),
+    "volunteers:report_detail": roles(default=200, obj=report_of, other={"volunteer": 404}),
+    "volunteers:report_edit": roles(
+        volunteer=200, default=404, obj=report_of, other={"volunteer": 404}
+    ),
+    "volunteers:report_submit": roles(default=405, obj=report_of),  # POST only
+    "volunteers:report_review": roles(supervisor=200, admin=200, obj=report_of),
+    "volunteers:trainings": roles(default=200),
+    "volunteers:training_create": roles(admin=200),
+    # A volunteer sees only trainings they are invited to.
+    "volunteers:training_detail": roles(default=200, volunteer=404, obj=training_of, scoped=False),
+    "volunteers:training_edit": roles(admin=200, obj=training_of, scoped=False),
+    "volunteers:training_invite": roles(default=405, obj=training_of, scoped=False),  # POST
+    "volunteers:training_attendance": roles(default=405, obj=participant_of, scoped=False),
+    "invitation_accept": public(404, obj=invitation_token, scoped=False),
+    # --- notifications (issue 5) ---
+    "notifications:list": roles(default=200),
+    "notifications:read": roles(default=405, obj=notification_of, scoped=False),  # POST only
+    "notifications:read_all": roles(default=405),
+    "notifications:badge": roles(default=200),
+    "notifications:preferences": roles(default=200),
+    # --- two-factor (issue 8) ---
+    "security:otp_setup": roles(default=200),
+    "security:otp_verify": roles(default=302),  # no device yet: to the setup page
+    # Read-only admin models (logs, history, records written by services): no add/delete.
+    "admin:accounts_invitation_add": admin_model_page(admin=403),
+    # Nobody, not even an admin, reads another person's TOTP secret (OTP_ADMIN_HIDE_...).
+    "admin:otp_totp_totpdevice_config": admin_model_page(
+        admin=403, obj=lambda o: {"pk": _totp().pk}, scoped=False
+    ),
+    "admin:otp_totp_totpdevice_qrcode": admin_model_page(
+        admin=403, obj=lambda o: {"pk": _totp().pk}, scoped=False
+    ),
+    "admin:axes_accesslog_add": admin_model_page(admin=403),
+    "admin:axes_accessattempt_add": admin_model_page(admin=403),
+    "admin:axes_accessfailurelog_add": admin_model_page(admin=403),
+    "admin:volunteers_volunteer_add": admin_model_page(admin=403),
+    "admin:volunteers_volunteerchange_add": admin_model_page(admin=403),
+    "admin:volunteers_training_add": admin_model_page(admin=403),
+    "admin:volunteers_trainingparticipant_add": admin_model_page(admin=403),
+    "admin:volunteers_activityreport_add": admin_model_page(admin=403),
+    "admin:volunteers_volunteer_delete": admin_model_page(
+        admin=403, obj=admin_object, scoped=False
+    ),
+    "admin:volunteers_volunteerchange_delete": admin_model_page(
+        admin=403, obj=admin_object, scoped=False
+    ),
+    "admin:volunteers_training_delete": admin_model_page(admin=403, obj=admin_object, scoped=False),
+    "admin:volunteers_trainingparticipant_delete": admin_model_page(
+        admin=403, obj=admin_object, scoped=False
+    ),
+    "admin:volunteers_activityreport_delete": admin_model_page(
+        admin=403, obj=admin_object, scoped=False
+    ),
 }
 
 # Unnamed patterns that are allowed: the admin's own redirects and catch-all. Any other

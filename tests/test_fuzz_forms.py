@@ -64,7 +64,10 @@ urlpatterns = [
     path("raw/", _echo_raw, name="raw"),
     path("escaped/", _echo_escaped, name="escaped"),
     path("crash/", _crash_on_markup, name="crash"),
+    # The real URLs too: the error pages (base.html) link to them.
+    *__import__("psm.urls", fromlist=["urlpatterns"]).urlpatterns,
 ]
+handler500 = "psm.security.views.server_error"
 
 
 @pytest.fixture

@@ -17,6 +17,14 @@ from tests.conftest import PASSWORD
 from volunteers.models import Kelurahan, Volunteer, VolunteerChange
 from volunteers.services import volunteer_create, volunteer_deactivate
 
+
+def _login_request():
+    """django-axes needs the request that a login comes from."""
+    from django.test import RequestFactory
+
+    return RequestFactory().post("/accounts/login/")
+
+
 pytestmark = pytest.mark.django_db
 NEW_PASSWORD = "Sasirangan-Martapura-26"
 
@@ -76,12 +84,16 @@ def test_invitation_link_sets_the_password_once_then_is_dead(
     form = {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
     response = client.post(link, form)
     assert response.status_code == 302 and response["Location"] == reverse("login")
-    assert Client().login(username="siti_pelambuan", password=NEW_PASSWORD)
+    assert Client().login(
+        request=_login_request(), username="siti_pelambuan", password=NEW_PASSWORD
+    )
     again = Client().post(
         link, {"new_password1": "Lain-lagi-2026x", "new_password2": "Lain-lagi-2026x"}
     )
     assert again.status_code == 404
-    assert Client().login(username="siti_pelambuan", password=NEW_PASSWORD)
+    assert Client().login(
+        request=_login_request(), username="siti_pelambuan", password=NEW_PASSWORD
+    )
 
 
 def test_expired_invitation_link_is_refused(login, admin_user, django_capture_on_commit_callbacks):
@@ -146,9 +158,13 @@ def test_deactivated_volunteer_cannot_log_in_and_open_sessions_end(
     login, admin_user, relawan_alalak
 ):
     volunteer_client = Client()
-    assert volunteer_client.login(username="relawan_alalak", password=PASSWORD)
+    assert volunteer_client.login(
+        request=_login_request(), username="relawan_alalak", password=PASSWORD
+    )
     other_device = Client()
-    assert other_device.login(username="relawan_alalak", password=PASSWORD)
+    assert other_device.login(
+        request=_login_request(), username="relawan_alalak", password=PASSWORD
+    )
     assert volunteer_client.get(reverse("home")).status_code == 200
     response = login(admin_user).post(
         reverse("volunteers:deactivate", args=[relawan_alalak.volunteer.pk]),
@@ -158,7 +174,9 @@ def test_deactivated_volunteer_cannot_log_in_and_open_sessions_end(
     for client in (volunteer_client, other_device):
         response = client.get(reverse("home"))
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
-    assert not Client().login(username="relawan_alalak", password=PASSWORD)
+    assert not Client().login(
+        request=_login_request(), username="relawan_alalak", password=PASSWORD
+    )
     relawan_alalak.refresh_from_db()
     volunteer = relawan_alalak.volunteer
     assert not relawan_alalak.is_active
@@ -202,8 +220,10 @@ def test_reactivating_restores_the_login(login, admin_user, relawan_alalak):
     client.post(
         reverse("volunteers:status", args=[pk]), {"status": "suspended", "reason": "Evaluasi"}
     )
-    assert not Client().login(username="relawan_alalak", password=PASSWORD)
+    assert not Client().login(
+        request=_login_request(), username="relawan_alalak", password=PASSWORD
+    )
     client.post(reverse("volunteers:status", args=[pk]), {"status": "active", "reason": ""})
-    assert Client().login(username="relawan_alalak", password=PASSWORD)
+    assert Client().login(request=_login_request(), username="relawan_alalak", password=PASSWORD)
     actions = list(relawan_alalak.volunteer.changes.values_list("action", flat=True))
     assert actions.count(VolunteerChange.Action.STATUS) == 2

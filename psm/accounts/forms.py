@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 class LoginForm(AuthenticationForm):
     username = forms.CharField(
         label=_("Username"),
+        max_length=150,  # as User.username; longer input never reaches authentication
         widget=forms.TextInput(
             attrs={"autofocus": True, "autocapitalize": "none", "autocomplete": "username"}
         ),
