@@ -20,7 +20,7 @@ run: $(STAMP)
 
 ## test: the whole suite (PostgreSQL from DATABASE_URL or the embedded one)
 test: $(STAMP)
-	@bash scripts/with-db.sh $(PY) -m pytest $(PYTEST_ARGS)
+	@bash scripts/with-db.sh $(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 ## lint: ruff, ruff format --check, mypy, makemigrations --check, bandit
 lint: $(STAMP)
