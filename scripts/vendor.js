@@ -15,6 +15,9 @@ for (const [src, dst] of Object.entries(files)) {
   const from = path.join(root, "node_modules", src);
   const to = path.join(root, "static", "vendor", dst);
   fs.mkdirSync(path.dirname(to), { recursive: true });
-  fs.copyFileSync(from, to);
+  // Drop the source-map comment: the .map files are not vendored, and production's
+  // manifest storage refuses a reference to a missing file.
+  const text = fs.readFileSync(from, "utf8").replace(/\n?\/[/*][#@] sourceMappingURL=[^\n]*$/, "\n");
+  fs.writeFileSync(to, text);
   console.log(`${src} -> static/vendor/${dst}`);
 }
