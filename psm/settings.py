@@ -270,7 +270,14 @@ PSM_DEMO_PASSWORD = env.str("PSM_DEMO_PASSWORD", default="")
 # PSM_REMINDER_SWEEPERS (dotted paths to `fn(*, now) -> Iterable[ReminderSpec]`) for due
 # reminders, inserts them idempotently, reclaims expired leases and enqueues deliveries.
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
-PSM_REMINDER_SWEEPERS: list[str] = env.list("PSM_REMINDER_SWEEPERS", default=[])
+PSM_REMINDER_SWEEPERS: list[str] = env.list(
+    "PSM_REMINDER_SWEEPERS",
+    default=[
+        "cases.reminders.untriaged_cases",
+        "cases.reminders.emergency_cases",
+        "cases.reminders.visits_due",
+    ],
+)
 PSM_REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)
 PSM_REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=8)
 PSM_REMINDER_BATCH = env.int("REMINDER_BATCH", default=5000)

@@ -33,12 +33,11 @@ exist needs a sample in ADMIN_SAMPLES (so its change/delete/history pages are op
 
 from __future__ import annotations
 
+import datetime as dt
 import fnmatch
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-
-import datetime as dt
 
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -46,8 +45,8 @@ from django.contrib.auth.tokens import default_token_generator
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils.encoding import force_bytes
 from django.utils import timezone
+from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from psm.accounts.models import User
@@ -176,7 +175,9 @@ def _sample_invitation() -> Model:
 
     user = User.objects.filter(role=User.Role.VOLUNTEER).first()
     return Invitation.objects.create(
-        user=user, token_hash="0" * 64, expires_at=timezone.now() + dt.timedelta(days=7)
+        user=user,  # type: ignore[misc]
+        token_hash="0" * 64,
+        expires_at=timezone.now() + dt.timedelta(days=7),
     )
 
 
@@ -199,13 +200,13 @@ def _sample_axes(model: str) -> Callable[[], Model]:
 def _sample_notification() -> Model:
     from psm.notifications.models import Notification
 
-    return Notification.objects.create(recipient=User.objects.first(), title="Uji")
+    return Notification.objects.create(recipient=User.objects.first(), title="Uji")  # type: ignore[misc]
 
 
 def _sample_reminder() -> Model:
     from psm.notifications.models import Reminder
 
-    return Reminder.objects.create(
+    return Reminder.objects.create(  # type: ignore[misc]
         subject_key="case:1",
         kind="uji",
         occurrence="1",
@@ -244,7 +245,7 @@ def _participant() -> Model:
 
     training = _training()
     training_invite(training=training, volunteers=[_volunteer_profile()])
-    return training.participants.first()
+    return training.participants.first()  # type: ignore[attr-defined]
 
 
 def _report() -> Model:
@@ -337,8 +338,7 @@ def attachment_of(owner: Owner) -> dict[str, object]:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from cases.services import attachment_add
-    from tests.cases_support import file_case
-    from tests.cases_support import jpeg_with_gps
+    from tests.cases_support import file_case, jpeg_with_gps
 
     case = file_case(owner.volunteer, kel=owner.kelurahan)
     upload = SimpleUploadedFile("foto.jpg", jpeg_with_gps(), content_type="image/jpeg")
