@@ -18,9 +18,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 run: $(STAMP)
 	@bash scripts/run.sh
 
-## test: the whole suite (PostgreSQL from DATABASE_URL or the embedded one)
+## test: the whole suite (PostgreSQL from DATABASE_URL or the embedded one): on both cores,
+## then the browser journeys in one process (they share a live server and a snapshot)
 test: $(STAMP)
-	@bash scripts/with-db.sh $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	@bash scripts/with-db.sh bash -c '$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS) && $(PY) -m pytest -m browser $(PYTEST_ARGS)'
 
 ## lint: ruff, ruff format --check, mypy, makemigrations --check, bandit
 lint: $(STAMP)
