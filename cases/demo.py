@@ -205,7 +205,7 @@ def seed_cases(target: int, *, seed: int = 2026) -> int:
     missing = max(0, target - existing)
     if not missing:
         return 0
-    rng = random.Random(seed + existing)  # noqa: S311 - demo data, not security
+    rng = random.Random(seed + existing)  # noqa: S311  # nosec B311 - demo data only
     fake = Faker("id_ID")
     fake.seed_instance(seed + existing)
     people = _people()

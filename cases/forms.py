@@ -170,8 +170,7 @@ class IntakeForm(forms.Form):
         return person
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
-        assert data is not None  # noqa: S101
+        data = super().clean() or {}
         # GPS is optional: a broken value from the browser is dropped, never an error.
         for field in ("latitude", "longitude"):
             if field in self.errors:

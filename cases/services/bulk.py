@@ -64,19 +64,22 @@ def cases_bulk_apply(
         kwargs: dict[str, Any] = {"case": case, "actor": actor}
         try:
             if action == "assign":
-                assert assignee is not None  # noqa: S101 - the form requires it
+                if assignee is None:
+                    raise ValidationError(_("Choose who gets the cases."))
                 case_assign(assignee=assignee, note=note, **kwargs)
             elif action == "verify":
                 case_transition(to_status=Case.Status.VERIFIED, note=note, **kwargs)
             elif action == "priority":
                 case_set_priority(priority=priority, note=note, **kwargs)
             elif action == "category":
-                assert category is not None  # noqa: S101
+                if category is None:
+                    raise ValidationError(_("Choose a category."))
                 case_set_category(category=category, note=note, **kwargs)
             elif action == "reject":
                 case_transition(to_status=Case.Status.REJECTED, reason=reason, **kwargs)
             elif action == "duplicate":
-                assert duplicate_of is not None  # noqa: S101
+                if duplicate_of is None:
+                    raise ValidationError(_("Give the reference of the original case."))
                 case_mark_duplicate(duplicate_of=duplicate_of, **kwargs)
         except ValidationError as error:
             result.skipped.append((case.reference, _message(error)))
