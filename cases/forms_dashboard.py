@@ -8,8 +8,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.dashboard import DashboardFilter
-from cases.models import Category
-from volunteers.models import Kecamatan
 
 PERIODS = [
     ("30d", _("Last 30 days")),
@@ -30,17 +28,13 @@ class DashboardForm(forms.Form):
     end = forms.DateField(
         label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    kecamatan = forms.ModelChoiceField(
-        queryset=Kecamatan.objects.all(),
-        required=False,
-        label=_("Kecamatan"),
-        empty_label=_("All kecamatan"),
+    # Plain ids shown as a select: the view fills the options from the lists the dashboard
+    # loads anyway, so a filtered dashboard costs no extra lookup; an unknown id matches no case.
+    kecamatan = forms.IntegerField(
+        required=False, min_value=1, label=_("Kecamatan"), widget=forms.Select
     )
-    category = forms.ModelChoiceField(
-        queryset=Category.objects.all(),
-        required=False,
-        label=_("Category"),
-        empty_label=_("All categories"),
+    category = forms.IntegerField(
+        required=False, min_value=1, label=_("Category"), widget=forms.Select
     )
 
     def clean(self) -> dict[str, Any]:
@@ -73,11 +67,9 @@ class DashboardForm(forms.Form):
             start, end = today - dt.timedelta(days=364), today
         else:
             start, end = today - dt.timedelta(days=29), today
-        kecamatan = data.get("kecamatan")
-        category = data.get("category")
         return DashboardFilter(
             start=start,
             end=end,
-            kecamatan_id=kecamatan.pk if kecamatan else None,
-            category_id=category.pk if category else None,
+            kecamatan_id=data.get("kecamatan") or None,
+            category_id=data.get("category") or None,
         )

@@ -187,3 +187,11 @@ def test_dashboard_runs_a_constant_number_of_queries(login, kabid, office, relaw
     for _ in range(10):
         file_case(relawan_alalak)
     assert count() == before <= 12
+
+
+def test_dashboard_filter_keeps_the_chosen_kecamatan_selected(login, kabid):
+    from volunteers.models import Kecamatan
+
+    k = Kecamatan.objects.get(name="Banjarmasin Utara")
+    html = login(kabid).get(reverse("cases:dashboard"), {"kecamatan": k.pk}).content.decode()
+    assert f'<option value="{k.pk}" selected>Banjarmasin Utara</option>' in html

@@ -83,12 +83,6 @@ def test_list_pages_cost_the_same_queries_at_5_and_50_rows(
     assert at_five == at_fifty <= MAX_QUERIES
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="13 queries with both filters: DashboardForm's ModelChoiceFields look up the chosen "
-    "kecamatan and category again (2 queries) although dashboard_numbers loads both lists; "
-    "validate against those choices instead. Remove this mark when fixed.",
-)
 def test_filtered_dashboard_costs_the_same_queries_at_5_and_50_cases(
     login, kabid, relawan_alalak, petugas
 ):
