@@ -167,7 +167,6 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
     board.kecamatan_choices = sorted(
         {(k.kecamatan_id, k.kecamatan.name) for k in kelurahan}, key=lambda x: x[1]
     )
-    kel_by_id = {k.id: k for k in kelurahan}
 
     with connection.cursor() as cur:
         cur.execute(PERIOD_SQL.format(scope=scope), [now, start, end, *scope_params])
@@ -251,18 +250,14 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
     for k in shown:
         per_kecamatan[k.kecamatan.name] += kel_counts.get(k.id, 0)
         kecamatan_names[k.kecamatan_id] = k.kecamatan.name
-    # Cases in a kelurahan outside the filter cannot occur (the filter is on the case).
-    del kel_by_id
     board.by_kecamatan = sorted(per_kecamatan.items())
     weeks = [(trend_start + dt.timedelta(weeks=i)).date() for i in range(TREND_WEEKS)]
     board.trend = [(w, *weekly.get(w, (0, 0))) for w in weeks]
+    columns = ("volunteers", "active_30d", "cases_filed", "visits")
     board.volunteers = [
         {
             "kecamatan": name,
-            "volunteers": volunteer_rows.get(kec_id, (0, 0, 0, 0))[0],
-            "active_30d": volunteer_rows.get(kec_id, (0, 0, 0, 0))[1],
-            "cases_filed": volunteer_rows.get(kec_id, (0, 0, 0, 0))[2],
-            "visits": volunteer_rows.get(kec_id, (0, 0, 0, 0))[3],
+            **dict(zip(columns, volunteer_rows.get(kec_id, (0, 0, 0, 0)), strict=True)),
         }
         for kec_id, name in sorted(kecamatan_names.items(), key=lambda x: x[1])
     ]

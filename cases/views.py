@@ -26,6 +26,7 @@ from cases.forms import (
 )
 from cases.models import Beneficiary, Case
 from cases.workflow import transitions_for
+from psm.accounts.access import require_officer
 from psm.accounts.models import User
 
 VISIT_CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.REJECTED)
@@ -166,8 +167,7 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
 def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     case = selectors.case_get_for_user(user, reference)
-    if not user.is_officer:
-        raise PermissionDenied
+    require_officer(request)
     form = AssignForm(request.POST, assignees=_assignees())
     if form.is_valid():
         try:
@@ -270,9 +270,7 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id: int
 
 
 def beneficiary_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
-    user = _user(request)
-    if not user.is_officer:
-        raise PermissionDenied
+    user = require_officer(request)
     live = Beneficiary.objects.filter(merged_into__isnull=True).select_related("kelurahan")
     first = get_object_or_404(live, pk=pk)
     second = get_object_or_404(live, pk=other_pk)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -13,14 +12,12 @@ from django.views.decorators.http import require_GET
 from cases.dashboard import dashboard_numbers
 from cases.forms_dashboard import DashboardForm
 from cases.models import Case, Priority
-from psm.accounts.models import User
+from psm.accounts.access import require_officer
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_officer:
-        raise PermissionDenied
+    require_officer(request)
     form = DashboardForm(request.GET or None)
     board = dashboard_numbers(form.to_filter())
     form.fields["kecamatan"].widget.choices = [("", _("All kecamatan")), *board.kecamatan_choices]  # type: ignore[attr-defined]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,6 +14,7 @@ from cases.forms_queue import BulkActionForm
 from cases.queues import assignees_with_workload, case_queue
 from cases.selectors import cases_visible_to
 from cases.services.bulk import cases_bulk_apply
+from psm.accounts.access import require_officer
 from psm.accounts.models import User
 
 
@@ -54,22 +54,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
     return _render_queue(request, triage=False)
 
 
-def _require_officer(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if not user.is_officer:
-        raise PermissionDenied
-    return user
-
-
 @require_GET
 def triage(request: HttpRequest) -> HttpResponse:
-    _require_officer(request)
+    require_officer(request)
     return _render_queue(request, triage=True)
 
 
 @require_POST
 def triage_bulk(request: HttpRequest) -> HttpResponse:
-    user = _require_officer(request)
+    user = require_officer(request)
     form = BulkActionForm(
         request.POST, cases=cases_visible_to(user), assignees=assignees_with_workload()
     )
