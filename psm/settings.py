@@ -276,13 +276,18 @@ PSM_REMINDER_SWEEPERS: list[str] = env.list(
         "cases.reminders.untriaged_cases",
         "cases.reminders.emergency_cases",
         "cases.reminders.visits_due",
+        "cases.reminders.stalled_assigned_cases",
+        "cases.reminders.inactive_volunteers",
+        "cases.reminders.missing_monthly_reports",
+        "cases.reminders.daily_digest",
     ],
 )
 PSM_REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)
 PSM_REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=8)
 PSM_REMINDER_BATCH = env.int("REMINDER_BATCH", default=5000)
 PSM_REMINDER_TASK_TIME_LIMIT = env.int("REMINDER_TASK_TIME_LIMIT", default=120)
-# Non-emergency reminders wait through the night (local time, TIME_ZONE).
+# Quiet hours (local time, TIME_ZONE): in-app notifications arrive at any hour (they wake
+# nobody); email and WhatsApp/SMS of non-emergency reminders wait until the end.
 PSM_QUIET_HOURS = (
     env.int("QUIET_HOURS_START", default=21),
     env.int("QUIET_HOURS_END", default=6),

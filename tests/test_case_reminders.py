@@ -31,14 +31,14 @@ def test_untriaged_case_reminds_staff_once_after_its_due_time(relawan_alalak, pe
         case = file_case(relawan_alalak)  # Monday: due Thursday 09:00
     with time_machine.travel(dt.datetime(2026, 11, 26, 8, 59, tzinfo=WITA), tick=False):
         sweep()
-        assert not Reminder.objects.exists()
+        assert not Reminder.objects.filter(kind="triage_overdue").exists()
     with time_machine.travel(dt.datetime(2026, 11, 26, 9, 1, tzinfo=WITA), tick=False):
         sweep()
         sweep()  # a second sweep creates nothing new
     reminders = Reminder.objects.filter(kind="triage_overdue")
     assert [r.recipient for r in reminders] == [petugas]  # staff, not the supervisor
     assert reminders[0].state == Reminder.State.SENT
-    note = Notification.objects.get(recipient=petugas)
+    note = Notification.objects.get(recipient=petugas, reminder__kind="triage_overdue")
     assert case.reference in note.title
 
 
