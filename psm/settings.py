@@ -199,7 +199,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # With REDIS_URL: Redis. Without: kombu's filesystem transport under .data/broker, so
 # `make run` still fires reminders with no server to install.
 REDIS_URL = env.str("REDIS_URL", default="")
-BROKER_DIR = BASE_DIR / ".data" / "broker"
+BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(BASE_DIR / ".data" / "broker")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {

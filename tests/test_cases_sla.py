@@ -93,7 +93,9 @@ def test_a_category_policy_overrides_the_default_for_that_category_only(relawan_
         resolution_unit=SlaUnit.WORKING_DAYS,
     )
     monday = at(2026, 11, 23, 9, 0)
-    special = filed_at(monday, relawan_alalak, category=neglected_toddlers, priority=Priority.NORMAL)
+    special = filed_at(
+        monday, relawan_alalak, category=neglected_toddlers, priority=Priority.NORMAL
+    )
     ordinary = filed_at(monday, relawan_alalak, category=other, priority=Priority.NORMAL)
     assert special.triage_due_at == at(2026, 11, 23, 11, 0)
     assert special.due_at == at(2026, 12, 7, 9, 0)  # 10 working days
