@@ -101,8 +101,8 @@ def stalled_case(relawan, petugas):
     return case
 
 
-def sweep_at(*when: int) -> None:
-    with time_machine.travel(dt.datetime(*when, tzinfo=WITA), tick=False):
+def sweep_at(year: int, month: int, day: int, hour: int, minute: int) -> None:
+    with time_machine.travel(dt.datetime(year, month, day, hour, minute, tzinfo=WITA), tick=False):
         sweep()
         sweep()  # a second sweep right after creates nothing new
 

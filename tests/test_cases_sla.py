@@ -152,3 +152,40 @@ def test_due_state_is_due_soon_a_day_ahead_then_overdue_until_answered(relawan_a
         assert case.due_state == "overdue" and case.is_overdue
         case.first_response_at = at(2026, 11, 26, 9, 1)
         assert case.due_state == "" and not case.is_overdue
+
+
+def test_the_case_page_and_the_lists_show_the_due_times_and_state(relawan_alalak, petugas, client):
+    case = filed_at(at(2026, 11, 23, 9, 0), relawan_alalak)  # due Thursday 26, 09:00
+
+    def pages() -> tuple[str, str, str]:
+        client.force_login(petugas)
+        return tuple(  # type: ignore[return-value]
+            client.get(url).content.decode()
+            for url in (case.get_absolute_url(), "/cases/", "/triage/")
+        )
+
+    with time_machine.travel(at(2026, 11, 25, 12, 0), tick=False):
+        detail, listing, triage = pages()
+    assert 'data-due="triage">26-11-2026 09:00<' in detail
+    assert 'data-due="response">26-11-2026 09:00' in detail
+    assert 'data-due="resolution">11-12-2026 09:00' in detail
+    for html in (detail, listing, triage):
+        assert 'data-due-state="due_soon"' in html and 'data-due-state="overdue"' not in html
+    with time_machine.travel(at(2026, 11, 26, 9, 30), tick=False):
+        for html in pages():
+            assert 'data-due-state="overdue"' in html
+
+
+def test_admins_edit_policies_and_collective_leave_in_the_admin_in_indonesian(admin_user, client):
+    client.force_login(admin_user)
+    policies = client.get("/admin/cases/slapolicy/").content.decode()
+    assert "kebijakan SLA" in policies and "45 menit" in policies
+    assert "3 hari kerja" in policies
+    form = client.get("/admin/cases/slapolicy/add/").content.decode()
+    assert "Waktu tanggapan pertama" in form
+    response = client.post(
+        "/admin/cases/collectiveleave/add/", {"date": "24-12-2026", "name": "Cuti bersama Natal"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert CollectiveLeave.objects.get().date == dt.date(2026, 12, 24)
+    assert "hari cuti bersama" in client.get("/admin/cases/collectiveleave/").content.decode()

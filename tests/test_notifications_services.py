@@ -292,7 +292,7 @@ def test_a_user_with_in_app_only_gets_a_night_reminder_fully_sent(mailoutbox):
         [reminder_id] = services.reminders_claim()
         assert services.reminder_deliver(reminder_id=reminder_id) == "sent"
     assert Reminder.objects.get(pk=reminder_id).state == Reminder.State.SENT
-    assert Notification.objects.filter(recipient=user).count() == 1 and mailoutbox == []
+    assert Notification.objects.filter(reminder_id=reminder_id).count() == 1 and mailoutbox == []
 
 
 # --- sweep and the command ---------------------------------------------------------------
