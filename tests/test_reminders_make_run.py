@@ -21,9 +21,13 @@ import time_machine
 from django.core.management import call_command
 from django.utils import timezone
 
+from cases.models import Category
+from psm.accounts.models import User
+from psm.accounts.services import user_create
 from psm.notifications.models import Notification, Reminder
 from tests.cases_support import file_case
 from tests.test_notifications_delivery import database_url, wait_for
+from volunteers.models import Kecamatan, Kelurahan
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = str(Path(sys.executable).with_name("celery"))
@@ -47,14 +51,23 @@ def test_send_reminders_at_night_turns_an_untriaged_case_into_an_in_app_reminder
     assert reminder.due_at == dt.datetime(2026, 11, 27, 6, 0, tzinfo=WITA)
 
 
+def _own_area_and_category() -> tuple[Kelurahan, Category]:
+    """A transactional test may run after another one's flush emptied the seeded tables."""
+    kecamatan, _ = Kecamatan.objects.get_or_create(code="63.71.99", defaults={"name": "Uji"})
+    kelurahan, _ = Kelurahan.objects.get_or_create(
+        kecamatan=kecamatan, name="Kelurahan Uji", defaults={"code": "63.71.99.1001"}
+    )
+    category, _ = Category.objects.get_or_create(code="UJI-01", defaults={"name": "Kasus uji"})
+    return kelurahan, category
+
+
 @pytest.mark.slow
 @pytest.mark.timeout(150)
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_make_run_worker_without_redis_delivers_an_in_app_reminder(
-    relawan_alalak, petugas, tmp_path
-):
+def test_make_run_worker_without_redis_delivers_an_in_app_reminder(transactional_db, tmp_path):
+    kelurahan, category = _own_area_and_category()
+    petugas = user_create(username="petugas_malam", role=User.Role.STAFF, full_name="Petugas")
     filed = timezone.now() - dt.timedelta(days=10)  # past its triage due time, whatever the day
-    case = file_case(relawan_alalak, created_at=filed)
+    case = file_case(petugas, kel=kelurahan, category=category, created_at=filed)
     broker = tmp_path / "broker"
     for sub in ("queue", "processed"):
         (broker / sub).mkdir(parents=True)
