@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import Beneficiary, Case, CaseEvent, Category
+from cases.models import Beneficiary, Case, CaseEvent, Category, CollectiveLeave, SlaPolicy
 
 
 @admin.register(Category)
@@ -35,5 +36,55 @@ class CaseAdmin(admin.ModelAdmin):
     search_fields = ("reference", "beneficiary__name", "beneficiary__nik")
     raw_id_fields = ("beneficiary", "reported_by", "assignee", "duplicate_of")
     # Status changes go through case_transition (guard + timeline), never this form.
-    readonly_fields = ("reference", "status", "idempotency_key", "created_at", "last_event_at")
+    readonly_fields = (
+        "reference",
+        "status",
+        "idempotency_key",
+        "created_at",
+        "last_event_at",
+        # The SLA clock sets these (cases/sla.py); edit the policy instead.
+        "triage_due_at",
+        "due_at",
+        "resolution_due_at",
+    )
     inlines = [CaseEventInline]
+
+
+@admin.register(SlaPolicy)
+class SlaPolicyAdmin(admin.ModelAdmin):
+    """Changes apply to cases filed (or re-prioritised) afterwards; filed cases keep theirs."""
+
+    list_display = ("__str__", "triage", "response", "resolution", "updated_at")
+    list_filter = ("priority", ("category", admin.EmptyFieldListFilter))
+    list_select_related = ("category",)
+    fieldsets = (
+        (None, {"fields": ("category", "priority")}),
+        (_("Time to triage"), {"fields": (("triage_amount", "triage_unit"),)}),
+        (_("Time to first response"), {"fields": (("response_amount", "response_unit"),)}),
+        (_("Time to resolution"), {"fields": (("resolution_amount", "resolution_unit"),)}),
+    )
+
+    @staticmethod
+    def _span(amount: int, unit: str) -> str:
+        if unit == "minutes":
+            return _("%(n)s minutes") % {"n": amount}
+        return _("%(n)s working days") % {"n": amount}
+
+    @admin.display(description=_("time to triage"))
+    def triage(self, obj: SlaPolicy) -> str:
+        return self._span(obj.triage_amount, obj.triage_unit)
+
+    @admin.display(description=_("time to first response"))
+    def response(self, obj: SlaPolicy) -> str:
+        return self._span(obj.response_amount, obj.response_unit)
+
+    @admin.display(description=_("time to resolution"))
+    def resolution(self, obj: SlaPolicy) -> str:
+        return self._span(obj.resolution_amount, obj.resolution_unit)
+
+
+@admin.register(CollectiveLeave)
+class CollectiveLeaveAdmin(admin.ModelAdmin):
+    list_display = ("date", "name")
+    date_hierarchy = "date"
+    search_fields = ("name",)

@@ -193,14 +193,21 @@ def _backdate(case: Case, filed: dt.datetime, rng: random.Random) -> None:
     ):
         if case.__dict__.get(column) is not None and status in by_status:
             fields[column] = by_status[status]
-    from cases.sla import response_due_at
+    from cases.sla import due_fields
 
-    fields["due_at"] = response_due_at(filed, case.priority, case.category)
+    fields.update(due_fields(filed, case.priority, case.category_id))
     Case.objects.filter(pk=case.pk).update(**fields)
 
 
 def seed_cases(target: int, *, seed: int = 2026) -> int:
     """Make sure at least `target` demo cases exist; returns how many were added."""
+    from cases.sla import sla_cache
+
+    with sla_cache():  # the SLA policies are read once, not per case
+        return _seed_cases(target, seed=seed)
+
+
+def _seed_cases(target: int, *, seed: int) -> int:
     existing = Case.objects.count()
     missing = max(0, target - existing)
     if not missing:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
@@ -120,6 +121,12 @@ class Beneficiary(models.Model):
         return mask_nik(self.nik)
 
 
+DUE_OVERDUE = "overdue"
+DUE_SOON_STATE = "due_soon"
+# A case whose first response is due within this time is shown as "due soon".
+DUE_SOON = dt.timedelta(hours=24)
+
+
 class Case(models.Model):
     """A citizen's case filed by a volunteer or officer; its history is `events`."""
 
@@ -171,7 +178,10 @@ class Case(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # The SLA clock (cases/sla.py): set at intake, moved when the priority or category changes.
+    triage_due_at = models.DateTimeField(_("triage due"), null=True, blank=True)
     due_at = models.DateTimeField(_("response due"), null=True, blank=True)
+    resolution_due_at = models.DateTimeField(_("resolution due"), null=True, blank=True)
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     first_response_at = models.DateTimeField(_("first response at"), null=True, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
@@ -226,6 +236,12 @@ class Case(models.Model):
                 condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
                 name="case_open_due_idx",
             ),
+            # The untriaged-case sweep: new cases by triage due time.
+            models.Index(
+                fields=["triage_due_at"],
+                condition=Q(status="new"),
+                name="case_new_triage_due_idx",
+            ),
             models.Index(fields=["kelurahan", "status"], name="case_kelurahan_status_idx"),
             models.Index(fields=["created_at"], name="case_created_idx"),
             # Dashboard at 1M cases (bench M1, EXPLAIN in README "Benchmarks"): the weekly
@@ -249,11 +265,25 @@ class Case(models.Model):
     @property
     def is_overdue(self) -> bool:
         """Still waiting for a first response from Dinsos after its due time."""
+        return self.due_state == DUE_OVERDUE
+
+    @property
+    def due_state(self) -> str:
+        """ "overdue" / "due_soon" (within DUE_SOON) / "" for the first-response due time:
+        the same rule as the queue's "overdue only" filter and the dashboard."""
+        if self.first_response_at is not None or self.due_at is None or not self.is_open:
+            return ""
+        left = self.due_at - timezone.now()
+        if left < dt.timedelta(0):
+            return DUE_OVERDUE
+        return DUE_SOON_STATE if left <= DUE_SOON else ""
+
+    @property
+    def resolution_overdue(self) -> bool:
         return (
-            self.first_response_at is None
-            and self.due_at is not None
-            and self.is_open
-            and self.due_at < timezone.now()
+            self.is_open
+            and self.resolution_due_at is not None
+            and self.resolution_due_at < timezone.now()
         )
 
 
@@ -387,3 +417,81 @@ class Attachment(models.Model):
     @property
     def is_image(self) -> bool:
         return self.content_type.startswith("image/")
+
+
+class SlaUnit(models.TextChoices):
+    MINUTES = "minutes", _("minutes (clock time, every day)")
+    WORKING_DAYS = "working_days", _("working days")
+
+
+class SlaPolicy(models.Model):
+    """Service-level targets for one priority: of one category, or (no category) the default
+    for every category without its own. Edited by admins; read through cases/sla.py."""
+
+    category = models.ForeignKey(
+        Category,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="sla_policies",
+        verbose_name=_("category"),
+        help_text=_("Empty: the default for every category without a policy of its own."),
+    )
+    priority = models.CharField(_("priority"), max_length=16, choices=Priority.choices)
+    triage_amount = models.PositiveIntegerField(
+        _("time to triage"), validators=[MinValueValidator(1)]
+    )
+    triage_unit = models.CharField(
+        _("unit"), max_length=16, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS
+    )
+    response_amount = models.PositiveIntegerField(
+        _("time to first response"), validators=[MinValueValidator(1)]
+    )
+    response_unit = models.CharField(
+        _("unit"), max_length=16, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS
+    )
+    resolution_amount = models.PositiveIntegerField(
+        _("time to resolution"), validators=[MinValueValidator(1)]
+    )
+    resolution_unit = models.CharField(
+        _("unit"), max_length=16, choices=SlaUnit.choices, default=SlaUnit.WORKING_DAYS
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["category__name", "priority"]
+        verbose_name = _("SLA policy")
+        verbose_name_plural = _("SLA policies")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "priority"],
+                condition=Q(category__isnull=False),
+                name="slapolicy_one_per_category_priority",
+                violation_error_message=_("This category already has a policy for this priority."),
+            ),
+            models.UniqueConstraint(
+                fields=["priority"],
+                condition=Q(category__isnull=True),
+                name="slapolicy_one_default_per_priority",
+                violation_error_message=_("There is already a default policy for this priority."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.category.name if self.category else _("all categories")
+        return f"{scope} · {self.get_priority_display()}"
+
+
+class CollectiveLeave(models.Model):
+    """A cuti bersama day announced by the government: not a working day for the SLA clock."""
+
+    date = models.DateField(_("date"), unique=True)
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("collective leave day")
+        verbose_name_plural = _("collective leave days")
+
+    def __str__(self) -> str:
+        return f"{self.date:%d-%m-%Y} {self.name}"

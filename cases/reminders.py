@@ -4,7 +4,8 @@ Each function is a sweeper for psm.notifications (settings.PSM_REMINDER_SWEEPERS
 returns ReminderSpecs; `reminders_create` inserts them with ON CONFLICT DO NOTHING, so a
 rule may return the same reminder on every sweep and it is created (and sent) once. The
 occurrence is the due moment, so a new due time (priority changed) is a new reminder.
-Only open cases are read, through the partial index on (due_at) of open cases.
+Only open cases are read, through partial indexes on their due times; rules whose work is
+done stop reading old rows (a horizon), so a sweep does not grow with the case history.
 """
 
 from __future__ import annotations
@@ -12,15 +13,25 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Priority, Visit
+from cases.models import Case, CaseEvent, Priority, Visit
+from cases.queues import overdue_q
+from cases.sla import WITA, Calendar
 from psm.accounts.models import User
+from psm.notifications.models import Reminder
 from psm.notifications.services import ReminderSpec
+from volunteers.models import ActivityReport, Volunteer, previous_month
 
 BATCH = 2000
+# A case with no activity since its response due time: reminders 1 and 2 to the assignee,
+# then the supervisors. Past this horizon every step has been created: old rows are not read.
+STALL_HORIZON = dt.timedelta(days=30)
+VOLUNTEER_IDLE_DAYS = 30
+REPORT_DUE_DAY = 5  # the monthly report is due by the 5th of the next month
+DIGEST_HOUR = 7  # 07:00 WITA
 
 
 def _officers(*roles: str) -> list[int]:
@@ -31,10 +42,10 @@ def untriaged_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
     """A new case not triaged by its due time -> every active staff member."""
     staff = _officers(User.Role.STAFF)
     cases = (
-        Case.objects.filter(status=Case.Status.NEW, due_at__lte=now)
+        Case.objects.filter(status=Case.Status.NEW, triage_due_at__lte=now)
         .exclude(priority=Priority.EMERGENCY)  # emergencies have their own, louder rule
-        .values_list("pk", "reference", "due_at")
-        .order_by("due_at")
+        .values_list("pk", "reference", "triage_due_at")
+        .order_by("triage_due_at")
     )
     for pk, reference, due_at in cases.iterator(chunk_size=BATCH):
         if due_at is None:  # excluded by the filter; for the type checker
@@ -102,4 +113,207 @@ def visits_due(*, now: dt.datetime) -> Iterator[ReminderSpec]:
             title=_("Home visit for case %(ref)s is due on %(day)s")
             % {"ref": reference, "day": day.strftime("%d-%m-%Y")},
             url=f"/cases/{reference}/",
+        )
+
+
+def _local_date(day: dt.date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def _again_after(
+    due_at: dt.datetime, steps: int, priority: str, category_id: int, calendar: Calendar
+) -> dt.datetime:
+    """When reminder `steps + 1` of a stalled case is due: one working day apart, or for a
+    clock-time policy (emergencies) its response time apart."""
+    response = calendar.targets(priority, category_id).response
+    if response.unit == "minutes":
+        return due_at + dt.timedelta(minutes=response.amount * steps)
+    return calendar.add_working_days(due_at, steps)
+
+
+def stalled_assigned_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
+    """An assigned case with no event since its response due time -> the assignee, at the
+    due time and again a working day later; a working day after that second unanswered
+    reminder -> every supervisor ("escalated"). Any new event on the case stops the chain
+    (reminders themselves are no case events)."""
+    calendar = Calendar()
+    supervisors = _officers(User.Role.SUPERVISOR)
+    cases = (
+        Case.objects.filter(
+            status__in=[Case.Status.ASSIGNED, Case.Status.IN_PROGRESS],
+            assignee__isnull=False,
+            due_at__lte=now,
+            due_at__gt=now - STALL_HORIZON,
+        )
+        .filter(Q(last_event_at__isnull=True) | Q(last_event_at__lt=F("due_at")))
+        .values_list("pk", "reference", "due_at", "priority", "category_id", "assignee_id")
+        .order_by("due_at")
+    )
+    rows = cases.iterator(chunk_size=BATCH)
+    for pk, reference, due_at, priority, category_id, assignee_id in rows:
+        if due_at is None or assignee_id is None:  # excluded by the filter; for mypy
+            continue
+        url = f"/cases/{reference}/"
+        for step in (1, 2):
+            at = _again_after(due_at, step - 1, priority, category_id, calendar)
+            if at > now:
+                break
+            yield ReminderSpec(
+                subject_key=f"case:{pk}",
+                kind="response_overdue",
+                occurrence=f"{due_at.isoformat()}#{step}",
+                recipient_id=assignee_id,
+                title=_("Case %(ref)s has had no activity since its response was due")
+                % {"ref": reference},
+                body=_("Reminder %(n)s of 2: log the response, a note or a visit.") % {"n": step},
+                url=url,
+                is_emergency=priority == Priority.EMERGENCY,
+                due_at=at,
+            )
+        escalate_at = _again_after(due_at, 2, priority, category_id, calendar)
+        if escalate_at > now:
+            continue
+        for user_id in supervisors:
+            yield ReminderSpec(
+                subject_key=f"case:{pk}",
+                kind="escalated",
+                occurrence=due_at.isoformat(),
+                recipient_id=user_id,
+                title=_("Escalation: case %(ref)s is stalled after two reminders to its officer")
+                % {"ref": reference},
+                url=url,
+                is_emergency=priority == Priority.EMERGENCY,
+                due_at=escalate_at,
+            )
+
+
+def inactive_volunteers(*, now: dt.datetime) -> Iterator[ReminderSpec]:
+    """An active volunteer with no case activity (filing, notes, visits: any case event
+    they made) for 30 days -> every supervisor, once per stretch of inactivity (the
+    occurrence is the day of their last activity)."""
+    supervisors = _officers(User.Role.SUPERVISOR)
+    if not supervisors:
+        return
+    cutoff = now - dt.timedelta(days=VOLUNTEER_IDLE_DAYS)
+    last_event = (
+        CaseEvent.objects.filter(actor=OuterRef("user_id"))
+        .order_by("-created_at")
+        .values("created_at")[:1]
+    )  # one backward probe of (actor, created_at) per volunteer
+    rows = (
+        Volunteer.objects.filter(status=Volunteer.Status.ACTIVE, user__is_active=True)
+        .annotate(last_activity=Subquery(last_event))
+        .filter(
+            Q(last_activity__lte=cutoff) | Q(last_activity__isnull=True, created_at__lte=cutoff)
+        )
+        .values_list("pk", "user__full_name", "user__username", "last_activity", "created_at")
+    )
+    for pk, full_name, username, last_activity, created_at in rows:
+        since = timezone.localtime(last_activity or created_at, WITA).date()
+        for user_id in supervisors:
+            yield ReminderSpec(
+                subject_key=f"volunteer:{pk}",
+                kind="volunteer_inactive",
+                occurrence=since.isoformat(),
+                recipient_id=user_id,
+                title=_("Volunteer %(name)s has had no case activity since %(day)s")
+                % {"name": full_name or username, "day": _local_date(since)},
+                url=f"/volunteers/{pk}/",
+            )
+
+
+def missing_monthly_reports(*, now: dt.datetime) -> Iterator[ReminderSpec]:
+    """No submitted activity report for the previous month once the 5th has passed ->
+    every supervisor, one reminder per volunteer and month."""
+    today = timezone.localtime(now, WITA).date()
+    if today.day <= REPORT_DUE_DAY:
+        return
+    supervisors = _officers(User.Role.SUPERVISOR)
+    if not supervisors:
+        return
+    month = previous_month(today)
+    this_month = today.replace(day=1)
+    due_at = dt.datetime.combine(
+        this_month.replace(day=REPORT_DUE_DAY + 1), dt.time(0, 0), tzinfo=WITA
+    )
+    reported = ActivityReport.objects.filter(
+        volunteer=OuterRef("pk"),
+        month=month,
+        status__in=ActivityReport.COUNTS_AS_REPORTED,
+    )
+    rows = (
+        Volunteer.objects.filter(
+            status=Volunteer.Status.ACTIVE,
+            user__is_active=True,
+            # Registered before the month ended: they owe a report for it.
+            created_at__lt=dt.datetime.combine(this_month, dt.time(0, 0), tzinfo=WITA),
+        )
+        .exclude(Exists(reported))
+        .values_list("pk", "user__full_name", "user__username")
+    )
+    label = month.strftime("%m-%Y")
+    for pk, full_name, username in rows:
+        for user_id in supervisors:
+            yield ReminderSpec(
+                subject_key=f"volunteer:{pk}",
+                kind="report_missing",
+                occurrence=month.strftime("%Y-%m"),
+                recipient_id=user_id,
+                title=_("Volunteer %(name)s has not submitted the activity report for %(month)s")
+                % {"name": full_name or username, "month": label},
+                url=f"/volunteers/{pk}/",
+                due_at=due_at,
+            )
+
+
+def daily_digest(*, now: dt.datetime) -> Iterator[ReminderSpec]:
+    """At 07:00 WITA every day: to each active staff member and supervisor, how many cases
+    are new (waiting for triage), overdue and due today. One per person per day (the
+    occurrence is the date); the counts are read only while someone still lacks today's."""
+    local = timezone.localtime(now, WITA)
+    if local.hour < DIGEST_HOUR:
+        return
+    today = local.date()
+    people = _officers(User.Role.STAFF, User.Role.SUPERVISOR)
+    done = set(
+        Reminder.objects.filter(
+            kind="daily_digest", occurrence=today.isoformat(), recipient_id__in=people
+        ).values_list("recipient_id", flat=True)
+    )
+    missing = [p for p in people if p not in done]
+    if not missing:
+        return
+    end_of_day = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 0), tzinfo=WITA)
+    counts = {
+        "new": Case.objects.filter(status=Case.Status.NEW).count(),
+        "overdue": Case.objects.filter(overdue_q(now)).count(),
+        "today": Case.objects.filter(
+            status__in=Case.OPEN_STATUSES,
+            first_response_at__isnull=True,
+            due_at__gte=now,
+            due_at__lt=end_of_day,
+        ).count(),
+    }
+    title = _("Daily summary %(day)s: %(new)s new, %(overdue)s overdue, %(today)s due today") % {
+        **counts,
+        "day": _local_date(today),
+    }
+    body = "\n".join(
+        [
+            _("New cases waiting for triage: %(n)s") % {"n": counts["new"]},
+            _("Cases past their response due time: %(n)s") % {"n": counts["overdue"]},
+            _("Cases whose response is due today: %(n)s") % {"n": counts["today"]},
+        ]
+    )
+    due_at = dt.datetime.combine(today, dt.time(DIGEST_HOUR, 0), tzinfo=WITA)
+    for user_id in missing:
+        yield ReminderSpec(
+            subject_key="digest",
+            kind="daily_digest",
+            occurrence=today.isoformat(),
+            recipient_id=user_id,
+            title=title,
+            body=body,
+            url="/cases/",
+            due_at=due_at,
         )

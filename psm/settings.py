@@ -199,7 +199,7 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # With REDIS_URL: Redis. Without: kombu's filesystem transport under .data/broker, so
 # `make run` still fires reminders with no server to install.
 REDIS_URL = env.str("REDIS_URL", default="")
-BROKER_DIR = BASE_DIR / ".data" / "broker"
+BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(BASE_DIR / ".data" / "broker")))
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
@@ -276,13 +276,18 @@ PSM_REMINDER_SWEEPERS: list[str] = env.list(
         "cases.reminders.untriaged_cases",
         "cases.reminders.emergency_cases",
         "cases.reminders.visits_due",
+        "cases.reminders.stalled_assigned_cases",
+        "cases.reminders.inactive_volunteers",
+        "cases.reminders.missing_monthly_reports",
+        "cases.reminders.daily_digest",
     ],
 )
 PSM_REMINDER_LEASE_SECONDS = env.int("REMINDER_LEASE_SECONDS", default=300)
 PSM_REMINDER_MAX_ATTEMPTS = env.int("REMINDER_MAX_ATTEMPTS", default=8)
 PSM_REMINDER_BATCH = env.int("REMINDER_BATCH", default=5000)
 PSM_REMINDER_TASK_TIME_LIMIT = env.int("REMINDER_TASK_TIME_LIMIT", default=120)
-# Non-emergency reminders wait through the night (local time, TIME_ZONE).
+# Quiet hours (local time, TIME_ZONE): in-app notifications arrive at any hour (they wake
+# nobody); email and WhatsApp/SMS of non-emergency reminders wait until the end.
 PSM_QUIET_HOURS = (
     env.int("QUIET_HOURS_START", default=21),
     env.int("QUIET_HOURS_END", default=6),

@@ -256,11 +256,18 @@ def _report() -> Model:
     )
 
 
+def _collective_leave() -> Model:
+    from cases.models import CollectiveLeave
+
+    return CollectiveLeave.objects.create(date=dt.date(2026, 12, 24), name="Cuti bersama Natal")
+
+
 # Rows for admin models that have none once the personas exist ("app_label.model_name").
 ADMIN_SAMPLES: dict[str, Callable[[], Model]] = {
     "auth.group": lambda: Group.objects.create(name="uji"),
     "cases.case": _sample_case,
     "cases.beneficiary": _sample_beneficiary,
+    "cases.collectiveleave": lambda: _collective_leave(),
     "accounts.invitation": _sample_invitation,
     "axes.accessattempt": _sample_axes("accessattempt"),
     "axes.accesslog": _sample_axes("accesslog"),

@@ -394,7 +394,8 @@ def test_killed_workers_and_a_restarted_redis_lose_nothing_and_repeat_nothing(
     assert set(received) == set(ids)
     assert len(faults) >= 6
     # The residual at-least-once window (services.py): a worker process SIGKILLed after the
-    # sink's 250 and before its COMMIT. A duplicate may only come from such a kill: the
+    # sink has the whole message (the final ".", even before its 250 arrives) and before
+    # the COMMIT. A duplicate may only come from such a kill: the
     # reminder's delivery was interrupted (a second attempt), and no more duplicates than
     # worker processes killed. Redis restarts, redeliveries and reclaims never duplicate.
     interrupted = set(Reminder.objects.filter(attempts__gte=2).values_list("pk", flat=True))

@@ -236,12 +236,27 @@ def test_quiet_hours_run_from_21_to_06_wita(hour, minute, quiet):
 
 
 @pytest.mark.django_db
-def test_at_night_only_emergencies_go_out_the_rest_waits_for_six(petugas, mailoutbox):
+def test_at_night_in_app_arrives_at_once_email_waits_for_six_emergencies_go_out_fully(
+    petugas, mailoutbox
+):
     with time_machine.travel(dt.datetime(2026, 3, 10, 22, 15, tzinfo=WITA), tick=False) as t:
         services.reminders_create(specs=[spec(petugas, 1), spec(petugas, 2, is_emergency=True)])
         ids = services.reminders_claim()
-        assert [Reminder.objects.get(pk=i).is_emergency for i in ids] == [True]
-        assert services.reminder_deliver(reminder_id=ids[0]) == "sent"
+        assert len(ids) == 2  # everything due is claimed: in-app goes out at any hour
+        outcomes = {
+            Reminder.objects.get(pk=i).is_emergency: services.reminder_deliver(reminder_id=i)
+            for i in ids
+        }
+        assert outcomes == {True: "sent", False: "held"}
+        assert Notification.objects.filter(recipient=petugas).count() == 2
+        assert [m.extra_headers["X-PSM-Reminder-Id"] for m in mailoutbox] == [
+            str(Reminder.objects.get(is_emergency=True).pk)
+        ]
+        ordinary = Reminder.objects.get(is_emergency=False)
+        assert ordinary.state == Reminder.State.PENDING
+        assert ordinary.channels_sent == ["in_app"]
+        assert ordinary.due_at == dt.datetime(2026, 3, 11, 6, 0, tzinfo=WITA)
+        assert ordinary.attempts == 0  # holding is no failed attempt
 
         t.move_to(dt.datetime(2026, 3, 11, 5, 59, tzinfo=WITA))
         assert services.reminders_claim() == []
@@ -249,17 +264,35 @@ def test_at_night_only_emergencies_go_out_the_rest_waits_for_six(petugas, mailou
         [morning_id] = services.reminders_claim()
         assert services.reminder_deliver(reminder_id=morning_id) == "sent"
     assert len(mailoutbox) == 2
+    assert Notification.objects.filter(recipient=petugas).count() == 2  # in-app not repeated
+    ordinary.refresh_from_db()
+    assert ordinary.state == Reminder.State.SENT
+    assert ordinary.channels_sent == ["in_app", "email"]
 
 
 @pytest.mark.django_db
-def test_a_claimed_reminder_reaching_a_worker_after_21_is_held_not_sent(petugas, mailoutbox):
+def test_a_claimed_reminder_reaching_a_worker_after_21_sends_in_app_and_holds_email(
+    petugas, mailoutbox
+):
     with time_machine.travel(dt.datetime(2026, 3, 10, 20, 59, 59, tzinfo=WITA), tick=False) as t:
         services.reminders_create(specs=[spec(petugas, 1)])
         [reminder_id] = services.reminders_claim()
         t.move_to(dt.datetime(2026, 3, 10, 21, 0, 1, tzinfo=WITA))
         assert services.reminder_deliver(reminder_id=reminder_id) == "held"
     assert Reminder.objects.get(pk=reminder_id).state == Reminder.State.PENDING
-    assert mailoutbox == [] and not Notification.objects.exists()
+    assert mailoutbox == []
+    assert Notification.objects.filter(recipient=petugas).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_user_with_in_app_only_gets_a_night_reminder_fully_sent(mailoutbox):
+    user = UserFactory(email="")
+    with time_machine.travel(dt.datetime(2026, 3, 10, 23, 0, tzinfo=WITA), tick=False):
+        services.reminders_create(specs=[spec(user, 1)])
+        [reminder_id] = services.reminders_claim()
+        assert services.reminder_deliver(reminder_id=reminder_id) == "sent"
+    assert Reminder.objects.get(pk=reminder_id).state == Reminder.State.SENT
+    assert Notification.objects.filter(reminder_id=reminder_id).count() == 1 and mailoutbox == []
 
 
 # --- sweep and the command ---------------------------------------------------------------

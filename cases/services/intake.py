@@ -19,7 +19,7 @@ from cases.services.attachments import MAX_FILES, attachment_add
 from cases.services.beneficiaries import beneficiary_create
 from cases.services.reference import reference_next
 from cases.services.workflow import event_record
-from cases.sla import response_due_at
+from cases.sla import due_fields
 from psm.accounts.models import User
 from volunteers.models import Kelurahan
 
@@ -74,7 +74,7 @@ def case_file(
         priority=priority,
         reported_by=reported_by,
         created_at=created_at,
-        due_at=response_due_at(created_at, priority, category),
+        **due_fields(created_at, priority, category),
         last_event_at=created_at,
         latitude=latitude,
         longitude=longitude,

@@ -207,8 +207,8 @@ def case_add_note(*, case: Case, actor: User, note: str) -> CaseEvent:
 
 @transaction.atomic
 def case_set_priority(*, case: Case, priority: str, actor: User, note: str = "") -> Case:
-    """Officers change urgency; the response due time follows the new priority."""
-    from cases.sla import response_due_at
+    """Officers change urgency; the due times follow the new priority."""
+    from cases.sla import due_fields
 
     if not actor.is_officer:
         raise TransitionRefused(_("You may not make this change to the case."))
@@ -219,7 +219,8 @@ def case_set_priority(*, case: Case, priority: str, actor: User, note: str = "")
         return locked
     old = locked.priority
     locked.priority = priority
-    locked.due_at = response_due_at(locked.created_at, priority, locked.category)
+    for field, value in due_fields(locked.created_at, priority, locked.category_id).items():
+        setattr(locked, field, value)
     locked.save()
     event_record(
         case=locked,
@@ -239,8 +240,13 @@ def case_set_category(*, case: Case, category: Category, actor: User, note: str 
     locked = _lock(case)
     if locked.category_id == category.pk:
         return locked
+    from cases.sla import due_fields
+
     old = locked.category
     locked.category = category
+    # A category may have its own SLA policy: the due times follow it.
+    for field, value in due_fields(locked.created_at, locked.priority, category).items():
+        setattr(locked, field, value)
     locked.save()
     event_record(
         case=locked,
