@@ -1,6 +1,9 @@
-from django.contrib import admin
+from typing import Any
 
-from cases.models import Beneficiary, Case, CaseEvent, Category
+from django.contrib import admin
+from django.http import HttpRequest
+
+from cases.models import Beneficiary, Case, CaseEvent, Category, ExportLog
 
 
 @admin.register(Category)
@@ -37,3 +40,21 @@ class CaseAdmin(admin.ModelAdmin):
     # Status changes go through case_transition (guard + timeline), never this form.
     readonly_fields = ("reference", "status", "idempotency_key", "created_at", "last_event_at")
     inlines = [CaseEventInline]
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Read-only: entries are written by the export views, and nobody edits the record."""
+
+    list_display = ("created_at", "user", "kind", "row_count", "include_nik", "purpose")
+    list_filter = ("kind", "include_nik")
+    search_fields = ("user__username", "user__full_name", "purpose")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
