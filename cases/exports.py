@@ -112,9 +112,7 @@ class _Echo:
         return value
 
 
-def csv_stream(
-    rows: Iterator[list[Any]], *, on_done: Callable[[int], None]
-) -> Iterator[str]:
+def csv_stream(rows: Iterator[list[Any]], *, on_done: Callable[[int], None]) -> Iterator[str]:
     """The CSV text, a line at a time (UTF-8 BOM first, so Excel reads the accents right).
     `on_done(count)` runs once the last row has been produced."""
     writer = csv.writer(_Echo())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _

@@ -90,14 +90,19 @@ def monthly_report(
         Section(
             _("Cases by status"),
             [_("Status"), _("Cases")],
-            [[label, board.by_status.get(s, 0)] for s, label in Case.Status.choices],
+            [[str(label), board.by_status.get(s, 0)] for s, label in Case.Status.choices],
             _("Status"),
         ),
         Section(
             _("First response on time (SLA) by priority"),
             [_("Priority"), _("Response due"), _("On time"), _("On time (%)")],
             [
-                [priorities.get(key, _("All priorities")), row["due"], row["met"], row["percent"]]
+                [
+                    str(priorities.get(key, _("All priorities"))),
+                    row["due"],
+                    row["met"],
+                    row["percent"],
+                ]
                 for key in [*Priority.values, "all"]
                 for row in [board.sla[key]]
             ],
@@ -162,6 +167,9 @@ def monthly_report_xlsx(report: MonthlyReport) -> bytes:
             cell.font = bold
         for row in section.rows:
             ws.append(row)
+            for cell in ws[ws.max_row]:
+                if cell.data_type == "f":  # a name like "=..." (areas are admin-edited): text
+                    cell.data_type = "s"
         ws.column_dimensions["A"].width = 32
         ws.freeze_panes = "A2"
     out = io.BytesIO()

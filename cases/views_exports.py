@@ -9,6 +9,7 @@ from typing import Any
 from django.core.paginator import Paginator
 from django.db.models import Model
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -114,7 +115,7 @@ def _filter_summary(case_filter: CaseFilter) -> list[tuple[str, str]]:
 
 @limit("export", EXPORT_RATE)
 @require_http_methods(["GET", "POST"])
-def export_cases(request: HttpRequest) -> HttpResponse:
+def export_cases(request: HttpRequest) -> HttpResponseBase:
     """The case list with the filters in the query string (?list=triage for the queue)."""
     user = require_supervisor(request)
     triage = request.GET.get("list") == "triage"
@@ -122,7 +123,9 @@ def export_cases(request: HttpRequest) -> HttpResponse:
     form = CaseExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if case_filter.is_valid():
-            return _cases_response(user, form.cleaned_data, qs, _filter_params(request, case_filter))
+            return _cases_response(
+                user, form.cleaned_data, qs, _filter_params(request, case_filter)
+            )
         form.add_error(None, _("The list's filters are not valid: correct them on the list first."))
     query = request.GET.copy()
     query.pop("list", None)
@@ -146,7 +149,7 @@ def export_cases(request: HttpRequest) -> HttpResponse:
 
 def _cases_response(
     user: User, data: dict[str, Any], qs: Any, filters: dict[str, Any]
-) -> HttpResponse:
+) -> HttpResponseBase:
     include_nik = bool(data["include_nik"])
     kind = data["format"]
     entry = export_log_create(
@@ -160,9 +163,7 @@ def _cases_response(
     filename = f"kasus-{timezone.localdate():%Y-%m-%d}.{kind}"
     if kind == "csv":
         response = StreamingHttpResponse(
-            csv_stream(
-                rows, on_done=lambda n: export_log_finish(entry_id=entry.pk, row_count=n)
-            ),
+            csv_stream(rows, on_done=lambda n: export_log_finish(entry_id=entry.pk, row_count=n)),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
