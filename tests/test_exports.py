@@ -298,6 +298,18 @@ def test_bad_case_export_input_gives_the_form_back(login, kabid, cases):
     assert not ExportLog.objects.exists()
 
 
+def test_a_case_list_too_long_for_xlsx_is_refused_with_advice(login, kabid, cases, monkeypatch):
+    from cases import views_exports
+
+    monkeypatch.setattr(views_exports, "XLSX_MAX_ROWS", 4)
+    client = login(kabid)
+    response = client.post(CASES, {"format": "xlsx", "purpose": PURPOSE})
+    assert response.status_code == 200
+    assert "Lebih dari 4 kasus: pilih CSV atau persempit filter." in response.text
+    assert not ExportLog.objects.exists()
+    assert len(_csv(client.post(CASES, {"format": "csv", "purpose": PURPOSE}))) == 6
+
+
 # --- access, rate limit, log page --------------------------------------------------------------
 
 
@@ -348,3 +360,20 @@ def test_dashboard_and_lists_link_the_exports_for_supervisors_only(login, kabid,
     assert export not in login(petugas).get(reverse("cases:dashboard")).content.decode()
     triage = login(kabid).get(reverse("cases:triage"), {"priority": "high"}).content.decode()
     assert f"{CASES}?priority=high&amp;list=triage" in triage
+
+
+def test_monthly_report_form_survives_fuzzing(login, kabid, settings):
+    from hypothesis import strategies as st
+
+    from tests import fuzz
+
+    settings.RATELIMIT_ENABLE = False  # every example is an export attempt
+    statuses = fuzz.fuzz_form(
+        url=MONTHLY,
+        fields=["month", "kecamatan", "format", "purpose"],
+        client=lambda: login(kabid),
+        valid={"month": st.just("2026-10"), "format": st.just("xlsx")},
+        render_urls=lambda: [reverse("cases:export_log")],  # the purpose is shown there
+        max_examples=40,
+    )
+    assert statuses[200] > 0 and set(statuses) <= {200, 400}, statuses
