@@ -1,7 +1,18 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Beneficiary, Case, CaseEvent, Category, CollectiveLeave, SlaPolicy
+from cases.models import (
+    Beneficiary,
+    Case,
+    CaseEvent,
+    Category,
+    CollectiveLeave,
+    ExportLog,
+    SlaPolicy,
+)
 
 
 @admin.register(Category)
@@ -88,3 +99,21 @@ class CollectiveLeaveAdmin(admin.ModelAdmin):
     list_display = ("date", "name")
     date_hierarchy = "date"
     search_fields = ("name",)
+
+
+@admin.register(ExportLog)
+class ExportLogAdmin(admin.ModelAdmin):
+    """Read-only: entries are written by the export views, and nobody edits the record."""
+
+    list_display = ("created_at", "user", "kind", "row_count", "include_nik", "purpose")
+    list_filter = ("kind", "include_nik")
+    search_fields = ("user__username", "user__full_name", "purpose")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

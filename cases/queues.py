@@ -191,6 +191,20 @@ class CaseQueue:
 
 def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -> CaseQueue:
     """The list page's rows for this user: filtered, sorted, one page, in constant queries."""
+    case_filter, qs, sort = filtered_cases(user, params, triage=triage)
+    qs = qs.select_related(
+        "beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by"
+    )
+    paginator = BoundedPaginator(qs, PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    return CaseQueue(case_filter, page, paginator, sort, triage)
+
+
+def filtered_cases(
+    user: User, params: Any, *, triage: bool
+) -> tuple[CaseFilter, QuerySet[Case], str]:
+    """The filter, every matching case in list order, and the sort applied: one definition
+    for the list pages and the case-list exports, so an export holds the rows of the list."""
     params = params.copy()
     if triage and not any(params.get(k) for k in ("status", "reassign", "q")):
         # The queue's default: what waits for triage, plus cases whose assignee has left.
@@ -224,13 +238,7 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
     order = [f"-{f}" if sort.startswith("-") else f for f in SORTS[key]]
     if user.is_volunteer and "sort" not in params:
         order = ["mine", *order]  # volunteers see their own cases first
-    qs = qs.select_related(
-        "beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by"
-    ).order_by(*order)
-
-    paginator = BoundedPaginator(qs, PAGE_SIZE)
-    page = paginator.get_page(page_number)
-    return CaseQueue(case_filter, page, paginator, sort, triage)
+    return case_filter, qs.order_by(*order), sort
 
 
 def assignees_with_workload() -> QuerySet[User]:

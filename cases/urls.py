@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_dashboard, views_queue
+from cases import views, views_dashboard, views_exports, views_queue
 
 app_name = "cases"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("triage/", views_queue.triage, name="triage"),
     path("triage/bulk/", views_queue.triage_bulk, name="triage_bulk"),
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("reports/monthly/", views_exports.report_monthly, name="report_monthly"),
+    path("reports/cases/", views_exports.export_cases, name="export_cases"),
+    path("reports/log/", views_exports.export_log, name="export_log"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/people/search/", views.beneficiary_search, name="beneficiary_search"),
     path(

@@ -20,12 +20,13 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def _period_seconds(rate: str) -> int:
@@ -49,7 +50,7 @@ def limit(
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if is_ratelimited(
                 request,
                 group=f"psm.{group}",

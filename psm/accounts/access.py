@@ -15,3 +15,11 @@ def require_officer(request: HttpRequest) -> User:
     if not user.is_officer:
         raise PermissionDenied
     return user
+
+
+def require_supervisor(request: HttpRequest) -> User:
+    """Supervisors and admins (exports, escalations); everyone else gets 403."""
+    user: User = request.user  # type: ignore[assignment]
+    if not user.is_supervisor_or_admin:
+        raise PermissionDenied
+    return user

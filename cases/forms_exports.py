@@ -1,0 +1,81 @@
+"""Forms of the exports: every export states its purpose (it is logged with it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from volunteers.models import Kecamatan
+
+MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+FIRST_YEAR = 2000
+
+
+class PurposeMixin(forms.Form):
+    purpose = forms.CharField(
+        label=_("Purpose of this export"),
+        max_length=200,
+        min_length=5,
+        help_text=_("For example: monthly report to the Head of Dinas. It is logged."),
+        error_messages={
+            "required": _("State the purpose of this export."),
+            "min_length": _("Describe the purpose in a few words (at least 5 characters)."),
+            "max_length": _("Keep the purpose under 200 characters."),
+        },
+    )
+
+
+class MonthlyReportForm(PurposeMixin):
+    month = forms.CharField(
+        label=_("Month"),
+        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"}),
+        error_messages={"required": _("Choose a month.")},
+    )
+    kecamatan = forms.ModelChoiceField(
+        queryset=Kecamatan.objects.order_by("name"),
+        required=False,
+        label=_("Area"),
+        empty_label=_("All of Kota Banjarmasin"),
+        error_messages={"invalid_choice": _("Choose a kecamatan from the list.")},
+    )
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", _("Excel (XLSX)")), ("pdf", _("PDF"))],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a format."), "invalid_choice": _("Choose a format.")},
+    )
+    field_order = ["month", "kecamatan", "format", "purpose"]
+
+    def clean_month(self) -> dt.date:
+        value = self.cleaned_data["month"].strip()
+        match = MONTH_RE.match(value)
+        month_number = int(match.group(2)) if match else 0
+        if not match or not 1 <= month_number <= 12:
+            raise forms.ValidationError(_("Enter the month as YYYY-MM, for example 2026-10."))
+        month = dt.date(int(match.group(1)), month_number, 1)
+        if month.year < FIRST_YEAR or month > timezone.localdate().replace(day=1):
+            raise forms.ValidationError(
+                _("Choose a month between January %(year)d and this month.") % {"year": FIRST_YEAR}
+            )
+        return month
+
+
+class CaseExportForm(PurposeMixin):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("csv", _("CSV")), ("xlsx", _("Excel (XLSX)"))],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a format."), "invalid_choice": _("Choose a format.")},
+    )
+    include_nik = forms.BooleanField(
+        label=_("Include the full NIK"),
+        required=False,
+        help_text=_("Without it NIKs are masked (6371********0001). Your choice is logged."),
+    )
+    field_order = ["format", "include_nik", "purpose"]
