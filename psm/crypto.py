@@ -118,9 +118,24 @@ def encrypt_existing_rows(
                 new.append(nik_hash(values[list(columns).index(nik_column)]))
             changes.append((*new, pk))
         targets = list(columns) + (["nik_hash"] if nik_column and not reverse else [])
-        assignments = ", ".join(f"{quote(c)} = %s" for c in targets)
-        cursor.executemany(
-            f"UPDATE {quote(table)} SET {assignments} WHERE id = %s",  # nosec B608  # noqa: S608
-            changes,
-        )
+        for start in range(0, len(changes), 1000):
+            update_rows(cursor, table=table, columns=targets, rows=changes[start : start + 1000])
     return len(changes)
+
+
+def update_rows(cursor: Any, *, table: str, columns: Sequence[str], rows: Sequence[Any]) -> None:
+    """One UPDATE ... FROM (VALUES ...) for many rows of (*text values, id).
+
+    Not executemany: django-pghistory's context prefix breaks executemany's parameters.
+    """
+    if not rows:
+        return
+    quote = cursor.db.ops.quote_name
+    assignments = ", ".join(f"{quote(c)} = v.{quote(c)}::text" for c in columns)
+    aliases = ", ".join([*(quote(c) for c in columns), "id"])
+    placeholders = ", ".join(["(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"] * len(rows))
+    cursor.execute(
+        f"UPDATE {quote(table)} AS t SET {assignments} "  # nosec B608  # noqa: S608
+        f"FROM (VALUES {placeholders}) AS v({aliases}) WHERE t.id = v.id::bigint",
+        [value for row in rows for value in row],
+    )

@@ -19,7 +19,6 @@ from phonenumber_field.modelfields import PhoneNumberField
 from psm import crypto
 
 
-
 class EmptyOnlyExact(Exact):
     """`field=None` / `field=""` work (None becomes IS NULL); a value cannot be matched."""
 

@@ -5,6 +5,7 @@ Every variable is documented in `.env.example` and the README's configuration ta
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,15 @@ if not FIELD_ENCRYPTION_KEYS or not NIK_HASH_KEY:
 
     FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derive_key(SECRET_KEY, "field-encryption")]
     NIK_HASH_KEY = NIK_HASH_KEY or derive_key(SECRET_KEY, "nik-hash")
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes); "
+            "see .env.example for how to generate one."
+        ) from None
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
