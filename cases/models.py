@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -130,8 +131,13 @@ class Beneficiary(models.Model):
         return mask_nik(self.nik)
 
 
+# Each timeline event bumps last_event_at with a bulk update: that alone is no change worth
+# a snapshot (the event itself is on the timeline), so one action leaves one history row.
 @pghistory.track(
-    model_name="CaseHistory", obj_field=pghistory.ObjForeignKey(related_name="audit_history")
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(condition=pgtrigger.AnyChange(exclude=["last_event_at"])),
+    model_name="CaseHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="audit_history"),
 )
 class Case(models.Model):
     """A citizen's case filed by a volunteer or officer; its history is `events`."""

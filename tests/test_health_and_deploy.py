@@ -91,7 +91,10 @@ def test_production_refuses_to_start_without_field_encryption_keys(missing):
 
 
 def test_production_refuses_a_malformed_encryption_key():
-    result = _run("import django; django.setup()", **{**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"})
+    result = _run(
+        "import django; django.setup()",
+        **{**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"},
+    )
     assert result.returncode != 0
     assert "must be Fernet keys" in result.stderr
 
