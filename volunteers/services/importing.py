@@ -233,7 +233,7 @@ def _validate_row(
                 % {"row": seen_niks[nik]}
             )
         seen_niks.setdefault(nik, number)
-        owner = lookups.nik_owner.get(nik_hash(nik))
+        owner = lookups.nik_owner.get(nik_hash(nik) or "")
         if owner is not None and owner != username:
             result.errors.append(_("nik: this NIK is already registered to another volunteer."))
     if result.errors or isinstance(kelurahan, str):

@@ -30,7 +30,7 @@ def encrypted_tables() -> list[tuple[str, list[str], list[tuple[str, str]]]]:
         if not encrypted or model._meta.proxy:
             continue  # history models copy the hash column but not its source
         hashes = [
-            (f.column, model._meta.get_field(f.source).column)
+            (str(f.column), str(model._meta.get_field(f.source).column))  # type: ignore[union-attr]
             for f in fields
             if isinstance(f, KeyedHashField) and f.source
         ]
