@@ -69,6 +69,8 @@ class KeyedHashField(models.CharField):
     """HMAC-SHA256 of another field of the same model (`source`), set on every save.
 
     Exact lookups must pass the hash: `Model.objects.filter(nik_hash=crypto.nik_hash(nik))`.
+    A `save(update_fields=[...])` that names the source must name this field too, and a
+    `QuerySet.update()` of the source must set it (no code does either today).
     """
 
     def __init__(self, *args: Any, source: str = "", **kwargs: Any) -> None:
