@@ -18,6 +18,13 @@ def _environment(scale_url: str) -> None:
     os.environ["SECURE_SSL_REDIRECT"] = "False"
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("REQUIRE_2FA", "False")  # the bench logs in supervisors without TOTP
+    # Encryption keys of the invented bench data: fixed (derived from a bench-only label) so a
+    # database seeded once stays readable on every later run; a real environment overrides.
+    from psm.crypto import derive_key
+
+    os.environ.setdefault("FIELD_ENCRYPTION_KEYS", derive_key("psm-bench", "field-encryption"))
+    os.environ.setdefault("NIK_HASH_KEY", derive_key("psm-bench", "nik-hash"))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,9 +7,11 @@ referred), ~5% open, the older untriaged ones overdue. Priorities and categories
 
 Rows are generated in Python (a fixed random seed, so runs are comparable) and streamed with
 psycopg's `cursor.copy` in text format. Secondary indexes of the big tables are dropped before
-the load and rebuilt after it, FK triggers are skipped during the load (the generator only
-makes valid references), then sequences are moved past the data and the database is
-VACUUM ANALYZEd.
+the load and rebuilt after it, triggers are skipped during the load (session_replication_role
+= replica: no FK checks, the generator only makes valid references, and no django-pghistory
+audit rows for the seed), then sequences are moved past the data and the database is
+VACUUM ANALYZEd. NIKs are written encrypted (psm.crypto, Fernet) with their keyed hash, as
+the app would write them.
 """
 
 from __future__ import annotations
@@ -24,8 +26,9 @@ from dataclasses import dataclass
 import psycopg
 
 from bench.db import connect
+from psm import crypto
 
-SEED_VERSION = "1"
+SEED_VERSION = "2"  # 2: NIK encrypted with its keyed hash
 YEARS = 5
 N_VOLUNTEERS = 500
 N_STAFF = 50
@@ -124,7 +127,8 @@ class Copier:
 
     def __init__(self, url: str, table: str, columns: str) -> None:
         self.conn = connect(url)
-        self.conn.execute("SET session_replication_role = replica")  # no FK triggers
+        # No triggers: neither FK checks nor django-pghistory's audit rows for seeded data.
+        self.conn.execute("SET session_replication_role = replica")
         self.ctx = self.conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN")
         self.copy = self.ctx.__enter__()
         self.buf: list[str] = []
@@ -170,7 +174,10 @@ def _world(url: str, cur: psycopg.Cursor, rng: random.Random, names: Names, now:
         " is_active, date_joined, role, full_name, phone",
     )
     vols = Copier(
-        url, "volunteers_volunteer", "id, status, appointed_on, created_at, kelurahan_id, user_id"
+        url,
+        "volunteers_volunteer",
+        "id, status, appointed_on, created_at, kelurahan_id, user_id, address, nik, nik_hash,"
+        " whatsapp, sk_number, skills, status_reason, updated_at",
     )
     uid = 0
     joined = ts(now - YEARS * 365 * 86400)
@@ -206,7 +213,25 @@ def _world(url: str, cur: psycopg.Cursor, rng: random.Random, names: Names, now:
         r = rng.random()
         status = "active" if r < 0.95 else ("inactive" if r < 0.98 else "suspended")
         u = user(f"bench_relawan_{i + 1:03d}", "volunteer", active=status != "suspended")
-        vols.row(i + 1, status, day(now - rng.randint(30, YEARS * 365) * 86400), joined, kel_id, u)
+        # An invented NIK (unique by its serial) and WhatsApp number, encrypted as the app does.
+        nik = f"637101{1 + i % 28:02d}{1 + i % 12:02d}80{i + 1:04d}"
+        whatsapp = f"+62812{rng.randrange(10**7):07d}"
+        vols.row(
+            i + 1,
+            status,
+            day(now - rng.randint(30, YEARS * 365) * 86400),
+            joined,
+            kel_id,
+            u,
+            names.address(),
+            crypto.encrypt(nik),
+            crypto.nik_hash(nik),
+            crypto.encrypt(whatsapp),
+            "",
+            "",
+            "",
+            joined,
+        )
         volunteers.append(u)
         by_kel.setdefault(kel_id, []).append(u)
     users.close()
@@ -231,7 +256,7 @@ def _beneficiaries(
     out = Copier(
         url,
         "cases_beneficiary",
-        "id, nik, kk_number, name, birth_date, sex, address, rt, rw, phone,"
+        "id, nik, nik_hash, kk_number, name, birth_date, sex, address, rt, rw, phone,"
         " needs_dukcapil_referral, created_at, updated_at, kelurahan_id",
     )
     serials: dict[str, int] = {}
@@ -253,7 +278,8 @@ def _beneficiaries(
             nik = f"{head}{serial:04d}"  # same layout as psm.nik.generate_nik
         out.row(
             i + 1,
-            nik,
+            crypto.encrypt(nik) if nik else None,
+            crypto.nik_hash(nik),
             f"6371{rng.randrange(10**12):012d}",
             names.person(sex),
             birth.isoformat(),

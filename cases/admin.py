@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -13,6 +14,21 @@ from cases.models import (
     ExportLog,
     SlaPolicy,
 )
+from psm.crypto import nik_hash
+
+
+class NikSearchMixin:
+    """The NIK is encrypted: a search term of 16 digits is matched through its keyed hash."""
+
+    nik_hash_path = "nik_hash"
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
+    ) -> tuple[QuerySet[Any], bool]:
+        term = "".join(search_term.split())
+        if term.isdigit() and len(term) == 16:
+            return queryset.filter(**{self.nik_hash_path: nik_hash(term)}), False
+        return super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
 
 
 @admin.register(Category)
@@ -23,10 +39,10 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Beneficiary)
-class BeneficiaryAdmin(admin.ModelAdmin):
+class BeneficiaryAdmin(NikSearchMixin, admin.ModelAdmin):
     list_display = ("name", "kelurahan", "needs_dukcapil_referral", "merged_into", "created_at")
     list_filter = ("needs_dukcapil_referral", "kelurahan__kecamatan")
-    search_fields = ("name", "nik", "kk_number")
+    search_fields = ("name", "kk_number")  # and a full NIK (NikSearchMixin)
     raw_id_fields = ("merged_into", "created_by")
 
 
@@ -41,10 +57,11 @@ class CaseEventInline(admin.TabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
+class CaseAdmin(NikSearchMixin, admin.ModelAdmin):
+    nik_hash_path = "beneficiary__nik_hash"
     list_display = ("reference", "status", "priority", "category", "kelurahan", "created_at")
     list_filter = ("status", "priority", "category", "kelurahan__kecamatan")
-    search_fields = ("reference", "beneficiary__name", "beneficiary__nik")
+    search_fields = ("reference", "beneficiary__name")  # and a full NIK (NikSearchMixin)
     raw_id_fields = ("beneficiary", "reported_by", "assignee", "duplicate_of")
     # Status changes go through case_transition (guard + timeline), never this form.
     readonly_fields = (

@@ -25,6 +25,7 @@ from cases.services import (
     visit_log,
 )
 from psm.accounts.models import User
+from psm.crypto import nik_hash
 from psm.nik import SEX_FEMALE, SEX_MALE, generate_nik
 from volunteers.models import Kelurahan
 
@@ -99,7 +100,7 @@ def _person(fake: Faker, rng: random.Random, kelurahan: Kelurahan) -> Beneficiar
     if rng.random() > 0.1:  # about one in ten has no NIK: Dukcapil referral
         for _ in range(20):
             candidate = generate_nik(birth_date=birth, sex=sex, rng=rng)
-            if not Beneficiary.objects.filter(nik=candidate).exists():
+            if not Beneficiary.objects.filter(nik_hash=nik_hash(candidate)).exists():
                 nik = candidate
                 break
     name = fake.name_female() if sex == SEX_FEMALE else fake.name_male()

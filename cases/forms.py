@@ -16,6 +16,7 @@ from cases.models import Beneficiary, Case, Category, Priority
 from cases.selectors import beneficiaries_visible_to
 from cases.services.attachments import MAX_FILES, attachment_check
 from psm.accounts.models import User
+from psm.crypto import nik_hash
 from psm.nik import SEX_FEMALE, SEX_MALE, validate_nik
 from volunteers.models import Kelurahan
 
@@ -192,7 +193,7 @@ class IntakeForm(forms.Form):
             except ValidationError as exc:
                 self.add_error("nik", exc)
             else:
-                if Beneficiary.objects.filter(nik=nik).exists():
+                if Beneficiary.objects.filter(nik_hash=nik_hash(nik)).exists():
                     self.add_error(
                         "nik",
                         _("A person with this NIK is already registered: search for them above."),

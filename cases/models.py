@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pghistory
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -11,8 +13,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
 
+from psm.fields import EncryptedCharField, EncryptedPhoneNumberField, KeyedHashField
 from psm.nik import SEX_FEMALE, SEX_MALE, mask_nik, nik_validator
 from volunteers.models import Kelurahan
 
@@ -52,12 +54,21 @@ rt_rw_validator = RegexValidator(r"^\d{1,3}$", _("RT/RW is a number of up to 3 d
 kk_validator = RegexValidator(r"^\d{16}$", _("The KK number must be exactly 16 digits."))
 
 
+# Audit (django-pghistory): a trigger writes a snapshot on every insert and update, bulk ones
+# included. Encrypted columns stay out of it; a change of NIK shows as a change of its hash.
+@pghistory.track(
+    exclude=["nik", "phone"],
+    model_name="BeneficiaryHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="audit_history"),
+)
 class Beneficiary(models.Model):
     """A person a case is about (penerima manfaat). NIK unique when present."""
 
-    nik = models.CharField(
+    # Encrypted at rest (psm.crypto); found and kept unique through its keyed hash.
+    nik = EncryptedCharField(
         _("NIK"), max_length=16, null=True, blank=True, validators=[nik_validator]
     )
+    nik_hash = KeyedHashField(source="nik")
     kk_number = models.CharField(
         _("KK number"), max_length=16, blank=True, validators=[kk_validator]
     )
@@ -73,7 +84,7 @@ class Beneficiary(models.Model):
         related_name="beneficiaries",
         verbose_name=_("kelurahan"),
     )
-    phone = PhoneNumberField(_("phone number"), blank=True, region="ID")
+    phone = EncryptedPhoneNumberField(_("phone number"), blank=True, region="ID")
     # Many vulnerable people have no NIK; they are registered anyway and referred to Dukcapil.
     needs_dukcapil_referral = models.BooleanField(_("needs Dukcapil referral"), default=False)
     merged_into = models.ForeignKey(
@@ -101,8 +112,8 @@ class Beneficiary(models.Model):
         verbose_name_plural = _("beneficiaries")
         constraints = [
             models.UniqueConstraint(
-                fields=["nik"],
-                condition=Q(nik__isnull=False),
+                fields=["nik_hash"],
+                condition=Q(nik_hash__isnull=False),
                 name="beneficiary_unique_nik",
                 violation_error_message=_("A person with this NIK is already registered."),
             ),
@@ -127,6 +138,14 @@ DUE_SOON_STATE = "due_soon"
 DUE_SOON = dt.timedelta(hours=24)
 
 
+# Each timeline event bumps last_event_at with a bulk update: that alone is no change worth
+# a snapshot (the event itself is on the timeline), so one action leaves one history row.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(condition=pgtrigger.AnyChange(exclude=["last_event_at"])),
+    model_name="CaseHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="audit_history"),
+)
 class Case(models.Model):
     """A citizen's case filed by a volunteer or officer; its history is `events`."""
 

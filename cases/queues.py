@@ -24,6 +24,7 @@ from cases.models import Case, Category, Priority
 from cases.selectors import cases_visible_to
 from cases.services import assignable_users
 from psm.accounts.models import User
+from psm.crypto import nik_hash
 from volunteers.models import Kelurahan
 
 PAGE_SIZE = 50
@@ -154,7 +155,7 @@ class CaseFilter(django_filters.FilterSet):
         if value.upper().startswith("BJM-"):
             return qs.filter(reference__istartswith=value)
         if value.isdigit() and len(value) == 16:
-            return qs.filter(beneficiary__nik=value)
+            return qs.filter(beneficiary__nik_hash=nik_hash(value))
         return qs.filter(beneficiary__name__icontains=value)
 
     # Checkboxes: unticked means "no filter", not "the opposite".

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 
 from cases.models import Attachment, Beneficiary, Case, CaseEvent, Visit
 from psm.accounts.models import User
+from psm.crypto import nik_hash
 
 
 def _volunteer_kelurahan_id(user: User) -> int | None:
@@ -95,11 +96,10 @@ def beneficiary_search(user: User, query: str, *, limit: int = 10) -> list[Benef
         return []
     base = Beneficiary.objects.filter(merged_into__isnull=True).select_related("kelurahan")
     if query.isdigit():
+        # The NIK is encrypted at rest: only a full NIK is found (through its keyed hash).
         if len(query) == 16:
-            return list(base.filter(nik=query)[:1])
-        if not user.is_officer:
-            return []
-        return list(base.filter(nik__startswith=query).order_by("nik")[:limit])
+            return list(base.filter(nik_hash=nik_hash(query))[:1])
+        return []
     visible = beneficiaries_visible_to(user).values("pk")
     return list(
         base.filter(pk__in=visible)

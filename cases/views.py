@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cases import selectors, services
+from cases.audit import case_audit_history
 from cases.forms import (
     AssignForm,
     AttachmentForm,
@@ -124,6 +125,8 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         if case.is_open:
             context["assign_form"] = forms.get("assign_form") or AssignForm(assignees=_assignees())
         context["possible_duplicates"] = selectors.beneficiary_possible_duplicates(case.beneficiary)
+    if user.is_supervisor_or_admin:  # the audit trail: supervisors (and admins) only
+        context["audit_history"] = case_audit_history(case)
     return context
 
 

@@ -5,6 +5,7 @@ Every variable is documented in `.env.example` and the README's configuration ta
 
 from __future__ import annotations
 
+import base64
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,33 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105  # nosec B105
 
+# --- Encryption at rest of NIK and phone numbers (psm.crypto, SECURITY.md) -------------
+# FIELD_ENCRYPTION_KEYS: Fernet keys, comma separated; the first encrypts, every one decrypts
+# (rotation: put a new key first, `manage.py rotate_field_keys`, then drop the old one).
+# NIK_HASH_KEY: the HMAC key of the NIK lookup hash (changing it needs a re-hash of every row).
+# Production refuses to start without them; development and tests derive them from SECRET_KEY.
+FIELD_ENCRYPTION_KEYS: list[str] = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+NIK_HASH_KEY = env.str("NIK_HASH_KEY", default="")
+if not FIELD_ENCRYPTION_KEYS or not NIK_HASH_KEY:
+    if not DEBUG and not TESTING:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS and NIK_HASH_KEY must be set (see .env.example): NIK and "
+            "phone numbers are encrypted with them, production never runs on derived keys."
+        )
+    from psm.crypto import derive_key
+
+    FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derive_key(SECRET_KEY, "field-encryption")]
+    NIK_HASH_KEY = NIK_HASH_KEY or derive_key(SECRET_KEY, "nik-hash")
+for _key in FIELD_ENCRYPTION_KEYS:
+    try:
+        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
+            raise ValueError
+    except ValueError:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes); "
+            "see .env.example for how to generate one."
+        ) from None
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -54,6 +82,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "pgtrigger",
+    "pghistory",
     "psm.security",
     "psm.accounts",
     "psm.notifications",
@@ -72,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Audit (django-pghistory): who and which request, on every tracked write.
+    "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

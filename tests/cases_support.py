@@ -10,6 +10,7 @@ from faker import Faker
 from cases.models import Beneficiary, Case, Category
 from cases.services import beneficiary_create, case_file
 from psm.accounts.models import User
+from psm.crypto import nik_hash
 from psm.nik import SEX_FEMALE, SEX_MALE, generate_nik
 from volunteers.models import Kelurahan
 
@@ -41,7 +42,7 @@ def beneficiary(
         "rw": "001",
         **kw,
     }
-    while nik and Beneficiary.objects.filter(nik=nik).exists():
+    while nik and Beneficiary.objects.filter(nik_hash=nik_hash(nik)).exists():
         nik = generate_nik(birth_date=birth, sex=sex)
     return beneficiary_create(
         kelurahan=kel, created_by=None, nik=nik, birth_date=birth, sex=sex, **fields

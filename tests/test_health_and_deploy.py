@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +59,8 @@ PRODUCTION_ENV = {
     "PSM_TESTING": "0",
     "SECRET_KEY": "x" * 20 + "-a-long-random-production-key-for-the-check-only-Zq8",
     "ALLOWED_HOSTS": "psm.example.go.id",
+    "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+    "NIK_HASH_KEY": "y" * 20 + "-a-long-random-nik-hash-key-for-the-check-only",
 }
 
 
@@ -78,6 +81,22 @@ def test_production_refuses_to_start_without_secret_key():
     result = _run("import django; django.setup()", **env)
     assert result.returncode != 0
     assert "SECRET_KEY is not set" in result.stderr
+
+
+@pytest.mark.parametrize("missing", ["FIELD_ENCRYPTION_KEYS", "NIK_HASH_KEY"])
+def test_production_refuses_to_start_without_field_encryption_keys(missing):
+    result = _run("import django; django.setup()", **{**PRODUCTION_ENV, missing: ""})
+    assert result.returncode != 0
+    assert "FIELD_ENCRYPTION_KEYS and NIK_HASH_KEY must be set" in result.stderr
+
+
+def test_production_refuses_a_malformed_encryption_key():
+    result = _run(
+        "import django; django.setup()",
+        **{**PRODUCTION_ENV, "FIELD_ENCRYPTION_KEYS": "not-a-fernet-key"},
+    )
+    assert result.returncode != 0
+    assert "must be Fernet keys" in result.stderr
 
 
 def test_non_postgres_database_url_is_refused():

@@ -54,7 +54,7 @@ class VolunteerAdmin(ReadOnlyAdmin):
     list_filter = ("status", "kelurahan__kecamatan")
     search_fields = ("user__full_name", "user__username")
     raw_id_fields = ("user",)
-    exclude = ("nik",)
+    exclude = ("nik", "nik_hash")
 
 
 @admin.register(VolunteerChange)

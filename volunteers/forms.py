@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from psm.accounts.models import User
+from psm.crypto import nik_hash
 from psm.nik import parse_nik
 from volunteers.models import (
     ActivityReport,
@@ -130,7 +131,7 @@ class VolunteerForm(forms.ModelForm):
         if not nik:
             return nik
         parse_nik(nik)
-        taken = Volunteer.objects.filter(nik=nik).exclude(pk=self.instance.pk)
+        taken = Volunteer.objects.filter(nik_hash=nik_hash(nik)).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError(_("A volunteer with this NIK is already registered."))
         return nik

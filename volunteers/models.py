@@ -2,13 +2,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pghistory
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
 
+from psm.fields import EncryptedCharField, EncryptedPhoneNumberField, KeyedHashField
 from psm.nik import mask_nik, nik_validator
 
 
@@ -49,6 +50,12 @@ class Kelurahan(models.Model):
         return self.name
 
 
+# Audit (django-pghistory); encrypted columns stay out, an NIK change shows as its hash.
+@pghistory.track(
+    exclude=["nik", "whatsapp"],
+    model_name="VolunteerHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="audit_history"),
+)
 class Volunteer(models.Model):
     """A PSM volunteer's profile; the login is `user` (role volunteer)."""
 
@@ -75,8 +82,11 @@ class Volunteer(models.Model):
     appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Roster profile (issue 4). Phone and email live on the user account.
-    nik = models.CharField(_("NIK"), max_length=16, blank=True, validators=[nik_validator])
-    whatsapp = PhoneNumberField(_("WhatsApp number"), blank=True, region="ID")
+    # NIK and WhatsApp number are encrypted at rest (psm.crypto); the NIK is found and kept
+    # unique through its keyed hash.
+    nik = EncryptedCharField(_("NIK"), max_length=16, blank=True, validators=[nik_validator])
+    nik_hash = KeyedHashField(source="nik")
+    whatsapp = EncryptedPhoneNumberField(_("WhatsApp number"), blank=True, region="ID")
     address = models.TextField(_("address"), blank=True)
     sk_number = models.CharField(_("appointment decree (SK) number"), max_length=100, blank=True)
     sk_year = models.PositiveSmallIntegerField(
@@ -100,8 +110,8 @@ class Volunteer(models.Model):
         constraints = [
             # Unique when present: an old record may still lack its NIK.
             models.UniqueConstraint(
-                fields=["nik"],
-                condition=~Q(nik=""),
+                fields=["nik_hash"],
+                condition=Q(nik_hash__isnull=False),
                 name="volunteer_nik_unique",
                 violation_error_message=_("A volunteer with this NIK is already registered."),
             ),

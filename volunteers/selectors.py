@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from psm.accounts.models import User
+from psm.crypto import nik_hash
 from volunteers.models import (
     ActivityReport,
     Training,
@@ -151,6 +152,7 @@ def search_filter(term: str) -> Q:
         | Q(sk_number__icontains=term)
         | Q(skills__icontains=term)
     )
-    if term.isdigit():
-        q |= Q(nik__startswith=term) | Q(user__phone__contains=term)
+    if term.isdigit() and len(term) == 16:
+        # NIK and phone are encrypted at rest: a full NIK is found through its keyed hash.
+        q |= Q(nik_hash=nik_hash(term))
     return q

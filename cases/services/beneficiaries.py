@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from cases.models import Beneficiary, Case, CaseEvent
 from cases.services.workflow import event_record
 from psm.accounts.models import User
+from psm.crypto import nik_hash
 from psm.nik import validate_nik
 from volunteers.models import Kelurahan
 
@@ -49,7 +50,7 @@ def beneficiary_create(
             raise ValidationError({"nik": exc.messages}) from exc
         birth_date = birth_date or info.birth_date
         sex = sex or info.sex
-        if Beneficiary.objects.filter(nik=nik).exists():
+        if Beneficiary.objects.filter(nik_hash=nik_hash(nik)).exists():
             raise nik_taken_error()
     beneficiary = Beneficiary(
         nik=nik,

@@ -3,11 +3,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pghistory
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.modelfields import PhoneNumberField
+
+from psm.fields import EncryptedPhoneNumberField
 
 
 class UserManager(DjangoUserManager["User"]):
@@ -22,6 +24,13 @@ class UserManager(DjangoUserManager["User"]):
         return super().create_superuser(username, email, password, **extra_fields)
 
 
+# Audit (django-pghistory): role, activity and profile changes. The password hash, the
+# encrypted phone and last_login (every login would be an "update") stay out.
+@pghistory.track(
+    exclude=["password", "last_login", "phone"],
+    model_name="UserHistory",
+    obj_field=pghistory.ObjForeignKey(related_name="audit_history"),
+)
 class User(AbstractUser):
     """A person who logs in. What they may do follows from `role` (architecture.md, Roles)."""
 
@@ -33,7 +42,7 @@ class User(AbstractUser):
 
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.VOLUNTEER)
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
-    phone = PhoneNumberField(_("phone number"), blank=True, region="ID")
+    phone = EncryptedPhoneNumberField(_("phone number"), blank=True, region="ID")  # at rest
 
     objects = UserManager()  # type: ignore[misc]
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from psm.accounts.models import User
+from psm.crypto import nik_hash
 from psm.nik import parse_nik
 from volunteers.models import Kelurahan, Volunteer, VolunteerChange
 from volunteers.resources import COLUMNS, FORMATS, REQUIRED_COLUMNS
@@ -171,9 +172,9 @@ class _Lookups:
             for v in Volunteer.objects.select_related("user", "kelurahan__kecamatan")
         }
         self.nik_owner = {
-            nik: username
-            for nik, username in Volunteer.objects.exclude(nik="").values_list(
-                "nik", "user__username"
+            digest: username
+            for digest, username in Volunteer.objects.filter(nik_hash__isnull=False).values_list(
+                "nik_hash", "user__username"
             )
         }
         self.usernames = set(User.objects.values_list("username", flat=True))
@@ -232,7 +233,7 @@ def _validate_row(
                 % {"row": seen_niks[nik]}
             )
         seen_niks.setdefault(nik, number)
-        owner = lookups.nik_owner.get(nik)
+        owner = lookups.nik_owner.get(nik_hash(nik) or "")
         if owner is not None and owner != username:
             result.errors.append(_("nik: this NIK is already registered to another volunteer."))
     if result.errors or isinstance(kelurahan, str):

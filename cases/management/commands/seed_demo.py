@@ -12,6 +12,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+import pghistory
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -62,6 +63,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with pghistory.context(command="seed_demo"):  # named in the audit trail
+            self._seed(**options)
+
+    def _seed(self, **options: Any) -> None:
         if not settings.DEBUG and not options["force"]:
             raise CommandError(
                 "seed_demo creates accounts with printed passwords; "
