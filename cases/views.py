@@ -26,6 +26,8 @@ from cases.forms import (
 )
 from cases.models import Beneficiary, Case
 from cases.workflow import transitions_for
+from psm.accesslog.models import AccessEntry
+from psm.accesslog.services import access_record, access_record_many
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
 
@@ -102,7 +104,17 @@ def beneficiary_search(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     case = selectors.case_detail_for_user(user, reference)
+    _log_case_view(request, case)
     return render(request, "cases/detail.html", _detail_context(user, case))
+
+
+def _log_case_view(request: HttpRequest, case: Case) -> None:
+    access_record(
+        request=request,
+        kind=AccessEntry.Kind.CASE,
+        object_id=case.pk,
+        beneficiary_id=case.beneficiary_id,
+    )
 
 
 def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
@@ -187,6 +199,7 @@ def _rerender(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
     """The detail page again with the failed form as typed (status 400)."""
     user = _user(request)
     case = selectors.case_detail_for_user(user, case.reference)
+    _log_case_view(request, case)
     return render(request, "cases/detail.html", _detail_context(user, case, **forms), status=400)
 
 
@@ -251,6 +264,12 @@ def case_attach(request: HttpRequest, reference: str) -> HttpResponse:
 def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
     """The only way to a stored file: the case must be visible to this user."""
     attachment = selectors.attachment_get_for_user(_user(request), reference, attachment_id)
+    access_record(
+        request=request,
+        kind=AccessEntry.Kind.ATTACHMENT,
+        object_id=attachment.pk,
+        beneficiary_id=attachment.case.beneficiary_id,
+    )
     try:
         handle = default_storage.open(attachment.file.name, "rb")
     except FileNotFoundError as exc:
@@ -277,6 +296,11 @@ def beneficiary_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpRespo
     if first.pk == second.pk:
         raise Http404
     pair = (first, second)
+    access_record_many(
+        request=request,
+        kind=AccessEntry.Kind.BENEFICIARY,
+        objects=[(person.pk, person.pk) for person in pair],
+    )
     form = MergeForm(request.POST or None, pair=pair)
     next_url = request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "psm.security",
     "psm.accounts",
     "psm.notifications",
+    "psm.accesslog",
     "volunteers",
     "cases",
 ]
