@@ -264,6 +264,8 @@ def case_attach(request: HttpRequest, reference: str) -> HttpResponse:
 def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
     """The only way to a stored file: the case must be visible to this user."""
     attachment = selectors.attachment_get_for_user(_user(request), reference, attachment_id)
+    if attachment.purged_at is not None:  # deleted under the retention policy
+        raise Http404
     access_record(
         request=request,
         kind=AccessEntry.Kind.ATTACHMENT,
