@@ -30,6 +30,7 @@ from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record, access_record_many
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
+from psm.ratelimit import limit
 
 VISIT_CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.REJECTED)
 
@@ -45,10 +46,34 @@ def _errors(exc: ValidationError) -> str:
 # --- Intake ------------------------------------------------------------------------------
 
 
-def case_new(request: HttpRequest) -> HttpResponse:
+def _intake_user(request: HttpRequest) -> User:
     user = _user(request)
     if user.role not in (User.Role.VOLUNTEER, User.Role.STAFF):
         raise PermissionDenied
+    return user
+
+
+def _intake_too_fast(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the intake limit: the form again as typed (not validated, nothing saved)."""
+    form = IntakeForm(request.POST, user=_intake_user(request))
+    messages.error(
+        request,
+        _(
+            "Too many cases sent in a short time: the case was NOT filed yet. Wait a minute, "
+            "check the form below (choose the photos again) and send it once more."
+        ),
+    )
+    return render(
+        request,
+        "cases/intake.html",
+        {"form": form, "chosen": form.chosen_beneficiary(), "retry_after": retry_after},
+    )
+
+
+# One volunteer files a few cases an hour; 20 a minute is a script or a stuck button.
+@limit("intake", "20/m", on_limit=_intake_too_fast)
+def case_new(request: HttpRequest) -> HttpResponse:
+    user = _intake_user(request)
     if request.method == "POST":
         form = IntakeForm(request.POST, request.FILES, user=user)
         if form.is_valid():
