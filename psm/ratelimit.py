@@ -10,8 +10,9 @@
 
 Over the limit the view is not called; the client gets 429 with an Indonesian page and a
 Retry-After header. A form view passes `on_limit(request, retry_after)` to answer with the
-form itself, as typed, and the message on top (nothing the user typed is lost). Counting uses django-ratelimit's fixed windows in settings.CACHES
-(Redis in production, so every web node shares the counts).
+form itself, as typed, and the message on top (nothing the user typed is lost).
+Counting uses django-ratelimit's fixed windows in settings.CACHES (Redis in production, so
+every web node shares the counts).
 """
 
 from __future__ import annotations
