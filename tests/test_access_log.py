@@ -23,6 +23,7 @@ def test_opening_a_case_logs_who_what_and_the_path_without_the_query(login, rela
     case = file_case(relawan_alalak)
     client = login(relawan_alalak)
     nik = case.beneficiary.nik
+    assert nik is not None
     with CaptureQueriesContext(connection) as captured:
         response = client.get(case.get_absolute_url(), {"q": nik, "phone": "081234567890"})
     assert response.status_code == 200

@@ -14,9 +14,12 @@ MAX_PATH = 255
 def _entry(
     request: HttpRequest, kind: str, object_id: int, beneficiary_id: int | None
 ) -> AccessEntry:
+    user_id = request.user.pk
+    if user_id is None:  # every logging view is behind the login; never log "nobody"
+        raise PermissionError("the access log needs a signed-in user")
     # request.path never carries the query string (a search may hold an NIK or a phone).
     return AccessEntry(
-        user_id=request.user.pk,
+        user_id=user_id,
         kind=kind,
         object_id=object_id,
         beneficiary_id=beneficiary_id,
