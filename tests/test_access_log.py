@@ -132,3 +132,16 @@ def test_case_page_links_the_log_for_supervisors_only(login, kabid, petugas, rel
     url = reverse("cases:beneficiary_access_log", args=[case.beneficiary_id])
     assert url in login(kabid).get(case.get_absolute_url()).content.decode()
     assert url not in login(petugas).get(case.get_absolute_url()).content.decode()
+
+
+def test_a_roster_export_is_logged_without_its_filters(login, admin_user, relawan_alalak):
+    response = login(admin_user).get(reverse("volunteers:export"), {"format": "csv"})
+    assert response.status_code == 200
+    entry = AccessEntry.objects.get()
+    assert (entry.user, entry.kind, entry.object_id, entry.beneficiary_id) == (
+        admin_user,
+        AccessEntry.Kind.EXPORT,
+        None,
+        None,
+    )
+    assert entry.path == reverse("volunteers:export")

@@ -28,7 +28,8 @@ class AccessEntry(models.Model):
         verbose_name=_("user"),
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
-    object_id = models.PositiveBigIntegerField(_("object id"))
+    # Empty for an export (a file of many records; its path says which list).
+    object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
     # The person whose data was shown (a case's beneficiary), so a supervisor reads one
     # person's log with one index scan. A plain id: psm apps do not import `cases`.
     beneficiary_id = models.PositiveBigIntegerField(_("person id"), null=True, blank=True)

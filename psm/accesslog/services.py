@@ -12,7 +12,7 @@ MAX_PATH = 255
 
 
 def _entry(
-    request: HttpRequest, kind: str, object_id: int, beneficiary_id: int | None
+    request: HttpRequest, kind: str, object_id: int | None, beneficiary_id: int | None
 ) -> AccessEntry:
     user_id = request.user.pk
     if user_id is None:  # every logging view is behind the login; never log "nobody"
@@ -28,7 +28,7 @@ def _entry(
 
 
 def access_record(
-    *, request: HttpRequest, kind: str, object_id: int, beneficiary_id: int | None = None
+    *, request: HttpRequest, kind: str, object_id: int | None, beneficiary_id: int | None = None
 ) -> AccessEntry:
     """Log that request.user was shown object `kind`/`object_id` (about `beneficiary_id`)."""
     entry = _entry(request, kind, object_id, beneficiary_id)
