@@ -319,6 +319,7 @@ class CaseEvent(models.Model):
         MERGE = "merge", _("Merge")
         PRIORITY = "priority", _("Priority change")
         CATEGORY = "category", _("Category change")
+        RETENTION = "retention", _("Attachments deleted under the retention policy")
 
     case = models.ForeignKey(
         Case,
@@ -424,6 +425,8 @@ class Attachment(models.Model):
         verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Set when the retention policy deleted the file; the record stays (what, when, by whom).
+    purged_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import views, views_dashboard, views_exports, views_queue
+from cases import views, views_dashboard, views_exports, views_privacy, views_queue
 
 app_name = "cases"
 
@@ -18,6 +18,11 @@ urlpatterns = [
         "cases/people/<int:pk>/merge/<int:other_pk>/",
         views.beneficiary_merge,
         name="beneficiary_merge",
+    ),
+    path(
+        "cases/people/<int:pk>/access-log/",
+        views_privacy.beneficiary_access_log,
+        name="beneficiary_access_log",
     ),
     path("cases/<str:reference>/", views.case_detail, name="detail"),
     path("cases/<str:reference>/transition/", views.case_transition, name="transition"),

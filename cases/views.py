@@ -27,8 +27,11 @@ from cases.forms import (
 )
 from cases.models import Beneficiary, Case
 from cases.workflow import transitions_for
+from psm.accesslog.models import AccessEntry
+from psm.accesslog.services import access_record, access_record_many
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
+from psm.ratelimit import limit
 
 VISIT_CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.REJECTED)
 
@@ -44,10 +47,34 @@ def _errors(exc: ValidationError) -> str:
 # --- Intake ------------------------------------------------------------------------------
 
 
-def case_new(request: HttpRequest) -> HttpResponse:
+def _intake_user(request: HttpRequest) -> User:
     user = _user(request)
     if user.role not in (User.Role.VOLUNTEER, User.Role.STAFF):
         raise PermissionDenied
+    return user
+
+
+def _intake_too_fast(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """Over the intake limit: the form again as typed (not validated, nothing saved)."""
+    form = IntakeForm(request.POST, user=_intake_user(request))
+    messages.error(
+        request,
+        _(
+            "Too many cases sent in a short time: the case was NOT filed yet. Wait a minute, "
+            "check the form below (choose the photos again) and send it once more."
+        ),
+    )
+    return render(
+        request,
+        "cases/intake.html",
+        {"form": form, "chosen": form.chosen_beneficiary(), "retry_after": retry_after},
+    )
+
+
+# One volunteer files a few cases an hour; 20 a minute is a script or a stuck button.
+@limit("intake", "20/m", on_limit=_intake_too_fast)
+def case_new(request: HttpRequest) -> HttpResponse:
+    user = _intake_user(request)
     if request.method == "POST":
         form = IntakeForm(request.POST, request.FILES, user=user)
         if form.is_valid():
@@ -103,7 +130,17 @@ def beneficiary_search(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
     case = selectors.case_detail_for_user(user, reference)
+    _log_case_view(request, case)
     return render(request, "cases/detail.html", _detail_context(user, case))
+
+
+def _log_case_view(request: HttpRequest, case: Case) -> None:
+    access_record(
+        request=request,
+        kind=AccessEntry.Kind.CASE,
+        object_id=case.pk,
+        beneficiary_id=case.beneficiary_id,
+    )
 
 
 def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
@@ -190,6 +227,7 @@ def _rerender(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
     """The detail page again with the failed form as typed (status 400)."""
     user = _user(request)
     case = selectors.case_detail_for_user(user, case.reference)
+    _log_case_view(request, case)
     return render(request, "cases/detail.html", _detail_context(user, case, **forms), status=400)
 
 
@@ -254,6 +292,14 @@ def case_attach(request: HttpRequest, reference: str) -> HttpResponse:
 def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
     """The only way to a stored file: the case must be visible to this user."""
     attachment = selectors.attachment_get_for_user(_user(request), reference, attachment_id)
+    if attachment.purged_at is not None:  # deleted under the retention policy
+        raise Http404
+    access_record(
+        request=request,
+        kind=AccessEntry.Kind.ATTACHMENT,
+        object_id=attachment.pk,
+        beneficiary_id=attachment.case.beneficiary_id,
+    )
     try:
         handle = default_storage.open(attachment.file.name, "rb")
     except FileNotFoundError as exc:
@@ -280,6 +326,11 @@ def beneficiary_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpRespo
     if first.pk == second.pk:
         raise Http404
     pair = (first, second)
+    access_record_many(
+        request=request,
+        kind=AccessEntry.Kind.BENEFICIARY,
+        objects=[(person.pk, person.pk) for person in pair],
+    )
     form = MergeForm(request.POST or None, pair=pair)
     next_url = request.GET.get("next", "")
     if request.method == "POST" and form.is_valid():

@@ -9,8 +9,10 @@
     class ReportExport(View): ...
 
 Over the limit the view is not called; the client gets 429 with an Indonesian page and a
-Retry-After header. Counting uses django-ratelimit's fixed windows in settings.CACHES
-(Redis in production, so every web node shares the counts).
+Retry-After header. A form view passes `on_limit(request, retry_after)` to answer with the
+form itself, as typed, and the message on top (nothing the user typed is lost).
+Counting uses django-ratelimit's fixed windows in settings.CACHES (Redis in production, so
+every web node shares the counts).
 """
 
 from __future__ import annotations
@@ -43,7 +45,12 @@ def too_many_requests(request: HttpRequest, retry_after: int = 60) -> HttpRespon
 
 
 def limit(
-    group: str, rate: str, *, key: str = "user_or_ip", methods: tuple[str, ...] = ("POST",)
+    group: str,
+    rate: str,
+    *,
+    key: str = "user_or_ip",
+    methods: tuple[str, ...] = ("POST",),
+    on_limit: Callable[[HttpRequest, int], HttpResponse] | None = None,
 ) -> Callable[[View], View]:
     """Allow `rate` ("20/m", "100/h") requests per `key` to the views of `group`."""
     retry_after = _period_seconds(rate)
@@ -59,7 +66,12 @@ def limit(
                 method=list(methods),
                 increment=True,
             ):
-                return too_many_requests(request, retry_after)
+                if on_limit is None:
+                    return too_many_requests(request, retry_after)
+                response = on_limit(request, retry_after)
+                response.status_code = 429
+                response["Retry-After"] = str(retry_after)
+                return response
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "psm.security",
     "psm.accounts",
     "psm.notifications",
+    "psm.accesslog",
     "volunteers",
     "cases",
 ]
@@ -190,6 +191,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media")))
+# Retention (UU PDP): files of a closed case are deleted this many days after its last
+# activity by `manage.py purge_attachments`; the attachment record and the case stay.
+ATTACHMENT_RETENTION_DAYS = env.int("ATTACHMENT_RETENTION_DAYS", default=730)
 MEDIA_URL = "/media-not-public/"  # never served directly: attachments go through a checked view
 STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -14,6 +14,8 @@ A URL that takes an object (`<reference>`, `<pk>`...) also says how to build one
 changes when the object lies in ANOTHER kelurahan than the volunteer's:
 
     "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
+    # Who opened a person's data (issue 8, item 5): supervisors (and admins) only.
+    "cases:beneficiary_access_log": roles(supervisor=200, admin=200, obj=beneficiary_of),
 
     def case_of(owner: Owner) -> dict[str, object]:      # returns the URL kwargs
         case = CaseFactory(kelurahan=owner.kelurahan, reported_by=owner.volunteer)
@@ -213,6 +215,18 @@ def _sample_notification() -> Model:
     return Notification.objects.create(recipient=User.objects.first(), title="Uji")  # type: ignore[misc]
 
 
+def _sample_access_entry() -> Model:
+    from psm.accesslog.models import AccessEntry
+
+    return AccessEntry.objects.create(
+        user=User.objects.first(),  # type: ignore[misc]
+        kind=AccessEntry.Kind.CASE,
+        object_id=1,
+        beneficiary_id=1,
+        path="/cases/BJM-2026-000001/",
+    )
+
+
 def _sample_reminder() -> Model:
     from psm.notifications.models import Reminder
 
@@ -284,6 +298,7 @@ ADMIN_SAMPLES: dict[str, Callable[[], Model]] = {
     "axes.accesslog": _sample_axes("accesslog"),
     "axes.accessfailurelog": _sample_axes("accessfailurelog"),
     "notifications.notification": _sample_notification,
+    "accesslog.accessentry": lambda: _sample_access_entry(),
     "notifications.reminder": _sample_reminder,
     "notifications.notificationpreference": lambda: _pref(),
     "otp_totp.totpdevice": lambda: _totp(),
@@ -350,6 +365,12 @@ def beneficiaries_of(owner: Owner) -> dict[str, int]:
     a = beneficiary(kel=owner.kelurahan)
     b = beneficiary(kel=owner.kelurahan, name=a.name)
     return {"pk": a.pk, "other_pk": b.pk}
+
+
+def beneficiary_of(owner: Owner) -> dict[str, int]:
+    from tests.cases_support import beneficiary
+
+    return {"pk": beneficiary(kel=owner.kelurahan).pk}
 
 
 def attachment_of(owner: Owner) -> dict[str, object]:
@@ -457,6 +478,8 @@ MATRIX: dict[str, Entry] = {
     "cases:beneficiary_search": roles(volunteer=200, staff=200),  # the intake roles
     "cases:beneficiary_merge": roles(staff=200, supervisor=200, admin=200, obj=beneficiaries_of),
     "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
+    # Who opened a person's data (issue 8, item 5): supervisors (and admins) only.
+    "cases:beneficiary_access_log": roles(supervisor=200, admin=200, obj=beneficiary_of),
     # POST-only: the method is refused before the object is looked up, so a GET cannot tell
     # a hidden case from a missing one; tests/test_cases_access.py POSTs them (404 there).
     "cases:transition": roles(default=405, obj=case_of),
@@ -519,6 +542,10 @@ MATRIX: dict[str, Entry] = {
         admin=403, obj=lambda o: {"pk": _totp().pk}, scoped=False
     ),
     "admin:axes_accesslog_add": admin_model_page(admin=403),
+    "admin:accesslog_accessentry_add": admin_model_page(admin=403),
+    "admin:accesslog_accessentry_delete": admin_model_page(
+        admin=403, obj=admin_object, scoped=False
+    ),
     "admin:axes_accessattempt_add": admin_model_page(admin=403),
     "admin:axes_accessfailurelog_add": admin_model_page(admin=403),
     "admin:volunteers_volunteer_add": admin_model_page(admin=403),

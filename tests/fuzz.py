@@ -199,6 +199,14 @@ def _check(response: Any, what: str) -> None:
         assert not found, f"{what}: input rendered as live markup: {found}"
 
 
+def _as_query(value: Any) -> Any:
+    if isinstance(value, SimpleUploadedFile):
+        return value.name
+    if isinstance(value, list):
+        return [_as_query(v) for v in value]
+    return value
+
+
 class _Rollback(Exception):
     pass
 
@@ -212,9 +220,14 @@ def fuzz_form(
     files: Sequence[str] = (),
     render_urls: Callable[[], Sequence[str]] = lambda: (),
     max_examples: int = 60,
+    method: str = "post",
+    headers: Mapping[str, str] | None = None,
 ) -> Counter[int]:
-    """POST generated payloads to `url`; return how often each status code was answered."""
+    """POST (or GET: `method="get"`, e.g. list filters) generated payloads to `url`; return
+    how often each status code was answered. A GET sends a junk file as its name."""
     statuses: Counter[int] = Counter()
+    if method not in ("get", "post"):
+        raise ValueError(method)
 
     @settings(
         max_examples=max_examples,
@@ -229,11 +242,15 @@ def fuzz_form(
         try:
             with transaction.atomic():
                 browser = client()
-                response = browser.post(url, data=payload)
+                if method == "get":
+                    query = {k: _as_query(v) for k, v in payload.items()}
+                    response = browser.get(url, data=query, headers=headers)
+                else:
+                    response = browser.post(url, data=payload, headers=headers)
                 statuses[response.status_code] += 1
-                _check(response, f"POST {url}")
+                _check(response, f"{method.upper()} {url}")
                 for page in render_urls():
-                    _check(browser.get(page), f"GET {page} after POST {url}")
+                    _check(browser.get(page), f"GET {page} after {method.upper()} {url}")
                 raise _Rollback
         except _Rollback:
             pass

@@ -261,3 +261,43 @@ class NikFormTests(HypothesisTestCase):
             birth.year % 100,
         )
         assert same_ddmmyy or other.strftime("%d-%m-%Y") in message
+
+
+def test_a_failed_intake_leaves_no_file_behind(login, relawan_alalak, settings, jpeg_bytes):
+    """The first photo is stored, the second cannot be decoded: the whole intake rolls back,
+    and the first photo's file must not stay on disk as an orphan."""
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    photo = jpeg_bytes((400, 300))
+    good = SimpleUploadedFile("rumah.jpg", photo, content_type="image/jpeg")
+    broken = SimpleUploadedFile("rusak.jpg", photo[:300], content_type="image/jpeg")
+    response = login(relawan_alalak).post(NEW, {**intake_data(), "uploads": [good, broken]})
+    assert response.status_code == 200
+    assert "rusak.jpg" in response.content.decode()
+    assert not Case.objects.exists() and not Beneficiary.objects.exists()
+    media = Path(settings.MEDIA_ROOT)
+    assert not [p for p in media.rglob("*") if p.is_file()], "orphaned files after rollback"
+
+
+def test_a_failed_visit_leaves_no_file_behind(relawan_alalak, settings, jpeg_bytes):
+    from pathlib import Path
+
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases.models import Visit
+    from cases.services import visit_log
+    from tests.cases_support import file_case, today
+
+    case = file_case(relawan_alalak)
+    photo = jpeg_bytes((400, 300))
+    files = [
+        SimpleUploadedFile("rumah.jpg", photo, content_type="image/jpeg"),
+        SimpleUploadedFile("rusak.jpg", photo[:300], content_type="image/jpeg"),
+    ]
+    with pytest.raises(ValidationError):
+        visit_log(case=case, actor=relawan_alalak, visited_on=today(), findings="Ok", files=files)
+    assert not Visit.objects.exists()
+    assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]

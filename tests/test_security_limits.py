@@ -41,6 +41,31 @@ def test_rate_limit_counts_each_user_apart(login, relawan_alalak, relawan_kuin):
     assert kuin.post("/test/limited/").status_code == 200
 
 
+def test_intake_over_its_limit_keeps_the_form_and_files_nothing(
+    login, relawan_alalak, relawan_kuin
+):
+    from cases.models import Case
+    from tests.test_cases_intake import NEW, intake_data
+
+    client = login(relawan_alalak)
+    start = timezone.now().replace(second=5)
+    with time_machine.travel(start, tick=False) as traveller:
+        for _ in range(20):  # 20 POSTs a minute are allowed, even invalid ones count
+            assert client.post(NEW, intake_data(name="", address="")).status_code == 200
+        assert client.get(NEW).status_code == 200  # only POSTs count
+        response = client.post(NEW, intake_data(name="Siti Limit", address="Jl. Batas No. 20"))
+        assert response.status_code == 429 and response["Retry-After"] == "60"
+        html = response.content.decode()
+        assert "kasus BELUM dikirim" in html
+        assert 'value="Siti Limit"' in html and 'value="Jl. Batas No. 20"' in html
+        assert 'id="intake-form"' in html
+        assert not Case.objects.exists()
+        assert login(relawan_kuin).post(NEW, intake_data()).status_code == 302  # per user
+        traveller.shift(dt.timedelta(minutes=1))
+        assert client.post(NEW, intake_data()).status_code == 302
+    assert Case.objects.count() == 2
+
+
 def test_rate_limit_uses_redis_when_configured():
     """Production shares counts between web nodes through Redis (db 4 here)."""
     code = (

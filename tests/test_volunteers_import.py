@@ -232,3 +232,18 @@ def test_export_is_filtered_like_the_roster(login, admin_user, relawan_alalak, r
     text = response.content.decode("utf-8-sig")
     assert "relawan_kuin" in text and "relawan_alalak" not in text
     assert response["Content-Disposition"].endswith('.csv"')
+
+
+def test_a_formula_in_a_name_is_exported_as_text_not_as_a_live_formula(
+    login, admin_user, relawan_alalak
+):
+    """Formula injection: what a spreadsheet would run must arrive as plain text."""
+    formula = '=HYPERLINK("http://evil.example","klik")'
+    relawan_alalak.full_name = formula
+    relawan_alalak.save()
+    response = login(admin_user).get(reverse("volunteers:export"), {"format": "xlsx"})
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == formula]
+    assert cells and all(c.data_type == "s" for c in cells)
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]

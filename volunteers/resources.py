@@ -6,9 +6,11 @@ edited in a spreadsheet and imported back unchanged.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
+import openpyxl
 from import_export import resources
 from import_export.fields import Field
 from import_export.formats import base_formats
@@ -69,4 +71,23 @@ def roster_export(queryset: Any, file_format: str) -> bytes:
     data = FORMATS[file_format]().export_data(dataset)
     if isinstance(data, str):
         return ("\ufeff" + data).encode("utf-8")
-    return bytes(data)
+    return _formulas_as_text(bytes(data))
+
+
+def _formulas_as_text(xlsx: bytes) -> bytes:
+    """openpyxl stores any text starting with "=" as a live formula: a name imported as
+    =HYPERLINK("http://...") would run in the spreadsheet of whoever opens the export.
+    Store such cells as plain text instead: shown as typed, and imported back unchanged."""
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    changed = False
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+                    changed = True
+    if not changed:
+        return xlsx
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -4,6 +4,7 @@ from cases.services.attachments import attachment_add, attachment_check
 from cases.services.beneficiaries import beneficiary_create, beneficiary_merge
 from cases.services.intake import case_file, case_intake, visit_log
 from cases.services.reference import reference_next
+from cases.services.retention import attachments_purge
 from cases.services.workflow import (
     TransitionRefused,
     assignable_users,
@@ -21,6 +22,7 @@ __all__ = [
     "assignable_users",
     "attachment_add",
     "attachment_check",
+    "attachments_purge",
     "beneficiary_create",
     "beneficiary_merge",
     "case_add_note",

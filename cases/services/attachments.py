@@ -9,13 +9,13 @@ import warnings
 import filetype
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from cases.models import Attachment, Case, CaseEvent, Visit
+from cases.services.stored_files import file_save, files_removed_on_error
 from cases.services.workflow import event_record
 from psm.accounts.models import User
 
@@ -87,6 +87,7 @@ def _storage_name(case: Case, ext: str) -> str:
     return f"cases/{case.created_at:%Y}/{secrets.token_urlsafe(24)}.{ext}"
 
 
+@files_removed_on_error
 @transaction.atomic
 def attachment_add(
     *, case: Case, upload: UploadedFile, actor: User, visit: Visit | None = None
@@ -98,7 +99,7 @@ def attachment_add(
     else:
         content, ext, mime = _reencode_image(upload), "jpg", "image/jpeg"
     original = (upload.name or "file")[-255:]
-    stored = default_storage.save(_storage_name(case, ext), ContentFile(content))
+    stored = file_save(_storage_name(case, ext), ContentFile(content))
     attachment = Attachment(
         case=case,
         visit=visit,

@@ -18,6 +18,7 @@ from cases.models import Beneficiary, Case, CaseEvent, Category, Visit
 from cases.services.attachments import MAX_FILES, attachment_add
 from cases.services.beneficiaries import beneficiary_create
 from cases.services.reference import reference_next
+from cases.services.stored_files import files_removed_on_error
 from cases.services.workflow import event_record
 from cases.sla import due_fields
 from psm.accounts.models import User
@@ -30,6 +31,7 @@ def _too_many_files() -> ValidationError:
     )
 
 
+@files_removed_on_error
 @transaction.atomic
 def case_file(
     *,
@@ -103,6 +105,7 @@ def case_file(
     return case
 
 
+@files_removed_on_error
 @transaction.atomic
 def case_intake(
     *,
@@ -134,6 +137,7 @@ def case_intake(
     return case, created.exists() and case.beneficiary_id == beneficiary.pk
 
 
+@files_removed_on_error
 @transaction.atomic
 def visit_log(
     *,

@@ -2,8 +2,26 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 register = template.Library()
+
+
+def _direction(context: template.Context, key: str) -> str | None:
+    current = context["queue"].sort
+    if current == key:
+        return "ascending"
+    if current == f"-{key}":
+        return "descending"
+    return None
+
+
+@register.simple_tag(takes_context=True)
+def sort_aria(context: template.Context, key: str) -> SafeString:
+    """` aria-sort="..."` for the <th> of the column the list is sorted by (ARIA allows it
+    on column headers only, not on the link inside)."""
+    direction = _direction(context, key)
+    return format_html(' aria-sort="{}"', direction) if direction else SafeString("")
 
 
 @register.simple_tag(takes_context=True)
@@ -13,23 +31,12 @@ def sort_header(context: template.Context, key: str, label: str) -> str:
     sort = f"-{key}" if current == key else key
     base = context.get("sort_query", "")
     href = f"?{base}&sort={sort}" if base else f"?sort={sort}"
-    arrow = ""
-    if current.lstrip("-") == key:
-        arrow = " ▼" if current.startswith("-") else " ▲"
-    aria = "descending" if current == f"-{key}" else "ascending" if current == key else None
-    if aria:
-        return format_html(
-            '<a href="{}" hx-get="{}" hx-target="#case-table" hx-push-url="true" '
-            'aria-sort="{}">{}{}</a>',
-            href,
-            href,
-            aria,
-            label,
-            arrow,
-        )
+    direction = _direction(context, key)
+    arrow = {"ascending": "▲", "descending": "▼"}.get(direction or "", "")
     return format_html(
-        '<a href="{}" hx-get="{}" hx-target="#case-table" hx-push-url="true">{}</a>',
+        '<a href="{}" hx-get="{}" hx-target="#case-table" hx-push-url="true">{}{}</a>',
         href,
         href,
         label,
+        format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
     )

@@ -42,3 +42,20 @@ def test_axe_scan_reports_a_real_violation(phone_page: Page, relawan_alalak):
     )
     with pytest.raises(AssertionError, match=r'"id": "button-name".*#unnamed'):
         assert_accessible(page, "login page with a nameless button")
+
+
+def test_intake_with_errors_and_the_case_page_are_accessible(phone_page: Page, relawan_alalak):
+    """The journey scans intake, triage and the dashboard as they first appear; here the
+    intake form after a refused submission, and a case page with its forms."""
+    from tests.cases_support import file_case
+
+    case = file_case(relawan_alalak)
+    page = phone_page
+    login_as(page, relawan_alalak)
+    page.goto("/cases/new/")
+    page.locator("#intake-form button[type=submit]").click()
+    expect(page.locator("main .invalid-feedback").first).to_be_visible()
+    assert_accessible(page, "intake form with errors")
+    page.goto(case.get_absolute_url())
+    expect(page.locator("h1")).to_have_text(case.reference)
+    assert_accessible(page, "case page")

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from psm.accesslog.models import AccessEntry
+from psm.accesslog.services import access_record
 from volunteers import selectors
 from volunteers.forms import (
     RosterFilter,
@@ -64,6 +66,7 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
         file_format = "xlsx"
     filterset = RosterFilter(request.GET or None, queryset=selectors.volunteer_roster(user=user))
     content = roster_export(filterset.qs, file_format)
+    access_record(request=request, kind=AccessEntry.Kind.EXPORT, object_id=None)
     content_type = {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "csv": "text/csv; charset=utf-8",
