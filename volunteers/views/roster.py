@@ -80,6 +80,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "volunteer": volunteer,
         "show_full_nik": user.is_admin_role,
+        "workload": selectors.workload_by_status(volunteer),
         "trainings": selectors.volunteer_trainings(volunteer),
         "reports": selectors.volunteer_reports(volunteer)[:12],
         "changes": volunteer.changes.select_related("actor")[:50] if user.is_officer else [],
