@@ -20,8 +20,8 @@ WITA = ZoneInfo("Asia/Makassar")
 OCTOBER = dt.date(2026, 10, 1)
 
 
-def wita(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=WITA)
+def wita(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=WITA)
 
 
 def _note(case: Case, actor, at: dt.datetime) -> None:

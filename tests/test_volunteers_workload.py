@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db.models import Max, Q
@@ -76,7 +77,7 @@ def test_profile_shows_workload_by_status(login, kabid, relawan_alalak, workload
 
 def test_bulk_assignment_numbers_equal_the_roster(login, petugas, relawan_alalak, workload):
     roster = _row(login(petugas).get(reverse("volunteers:list")), relawan_alalak)
-    assignee = assignees_with_workload().get(pk=relawan_alalak.pk)
+    assignee: Any = assignees_with_workload().get(pk=relawan_alalak.pk)
     assert (assignee.open_cases, assignee.overdue_cases) == (
         roster.open_cases,
         roster.overdue_cases,
