@@ -14,6 +14,7 @@ from cases.models import Case, CaseEvent
 from cases.queues import assignees_with_workload
 from cases.services import case_add_note, case_assign, case_transition
 from tests.cases_support import file_case
+from volunteers.services import volunteer_set_status
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +107,23 @@ def test_last_case_activity_counts_events_on_their_cases_by_others(
     response = login(petugas).get(reverse("volunteers:list"))
     assert _row(response, relawan_alalak).last_case_activity == latest == expected
     assert _row(response, relawan_kuin).last_case_activity is None
+
+
+@pytest.mark.parametrize("status", ["inactive", "suspended"])
+def test_cases_of_a_volunteer_taken_off_duty_wait_on_the_triage_queue(
+    login, petugas, admin_user, relawan_alalak, workload, status
+):
+    """Issue 4: deactivation (through the roster service) puts their open cases back on the
+    triage queue with the "needs reassignment" badge; the resolved one stays off it."""
+    volunteer_set_status(
+        volunteer=relawan_alalak.volunteer,
+        status=status,
+        reason="Pindah domisili",
+        actor=admin_user,
+    )
+    response = login(petugas).get(reverse("cases:triage"), {"reassign": "on"})
+    shown = {c.reference for c in response.context["page"].object_list}
+    assert shown == {workload["overdue"].reference, workload["working"].reference}
+    assert response.content.decode().count('text-bg-warning">Perlu dialihkan') == 2
+    default = login(petugas).get(reverse("cases:triage"))
+    assert shown <= {c.reference for c in default.context["page"].object_list}
