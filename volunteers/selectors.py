@@ -114,13 +114,15 @@ def _require_officer(user: User) -> None:
         raise PermissionDenied
 
 
-def volunteer_roster(*, user: User) -> QuerySet[Volunteer]:
-    """The roster, for officers only (volunteers get 403: the page is role-gated)."""
+def volunteer_roster(*, user: User, workload: bool = True) -> QuerySet[Volunteer]:
+    """The roster, for officers only (volunteers get 403: the page is role-gated); with
+    each volunteer's workload unless `workload` is off (the export does not show it)."""
     _require_officer(user)
+    extra = workload_annotations("user_id") if workload else {}
     return Volunteer.objects.select_related("user", "kelurahan__kecamatan").annotate(
         has_basic_training=basic_training_done(),
         reported_last_month=reported_for(last_month()),
-        **workload_annotations("user_id"),
+        **extra,
     )
 
 

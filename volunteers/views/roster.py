@@ -62,7 +62,8 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
     file_format = request.GET.get("format", "xlsx")
     if file_format not in ("xlsx", "csv"):
         file_format = "xlsx"
-    filterset = RosterFilter(request.GET or None, queryset=selectors.volunteer_roster(user=user))
+    roster = selectors.volunteer_roster(user=user, workload=False)
+    filterset = RosterFilter(request.GET or None, queryset=roster)
     content = roster_export(filterset.qs, file_format)
     content_type = {
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
