@@ -62,6 +62,8 @@ def test_roster_shows_open_cases_overdue_and_last_case_activity(
     html = response.content.decode()
     assert 'data-open-cases="2" data-overdue-cases="1"' in html
     assert "1 terlambat" in html
+    assert '<span class="text-nowrap ms-1" data-status="assigned">Ditugaskan: 1</span>' in html
+    assert 'data-status="new"' not in html  # zero counts stay off the row
 
 
 def test_profile_shows_workload_by_status(login, kabid, relawan_alalak, workload):

@@ -43,6 +43,8 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     roster = selectors.volunteer_roster(user=user)
     filterset = RosterFilter(request.GET or None, queryset=roster)
     page = paginate(request, filterset.qs)
+    for row in page.rows:
+        row.workload = selectors.workload_by_status(row)
     context = {
         "filter": filterset,
         "page": page,
