@@ -265,7 +265,11 @@ def _assignee_label(user: User) -> str:
     role = user.get_role_display()
     if open_count is None:
         return f"{user} ({role})"
-    return str(_("%(name)s (%(role)s, %(n)d open)") % {"name": user, "role": role, "n": open_count})
+    overdue = getattr(user, "overdue_cases", 0)
+    values = {"name": user, "role": role, "n": open_count, "late": overdue}
+    if overdue:
+        return str(_("%(name)s (%(role)s, %(n)d open, %(late)d overdue)") % values)
+    return str(_("%(name)s (%(role)s, %(n)d open)") % values)
 
 
 class NoteForm(forms.Form):

@@ -22,12 +22,17 @@ class AssigneeChoiceField(forms.ModelChoiceField):
         if volunteer is not None:
             where = f" · {volunteer.kelurahan}"
         role = obj.get_role_display()
-        return _("%(name)s (%(role)s%(where)s) — %(n)d open") % {
+        overdue = getattr(obj, "overdue_cases", 0)
+        values = {
             "name": obj,
             "role": role,
             "where": where,
             "n": getattr(obj, "open_cases", 0),
+            "late": overdue,
         }
+        if overdue:
+            return str(_("%(name)s (%(role)s%(where)s) — %(n)d open, %(late)d overdue") % values)
+        return str(_("%(name)s (%(role)s%(where)s) — %(n)d open") % values)
 
 
 class BulkActionForm(forms.Form):

@@ -14,7 +14,7 @@ from typing import Any
 import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
-from django.db.models import BooleanField, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import BooleanField, IntegerField, Q, QuerySet, Value, When
 from django.db.models import Case as SqlCase
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -26,6 +26,7 @@ from cases.services import assignable_users
 from psm.accounts.models import User
 from psm.crypto import nik_hash
 from volunteers.models import Kelurahan
+from volunteers.selectors import workload_annotations
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
@@ -243,15 +244,12 @@ def filtered_cases(
 
 
 def assignees_with_workload() -> QuerySet[User]:
-    """Who can take a case, with their open-case count, least loaded first per kind."""
+    """Who can take a case, with their open and overdue case counts (the same numbers as the
+    volunteer roster: volunteers.selectors.workload_annotations), least loaded first per kind."""
     return (
         assignable_users()
         .filter(Q(role__in=[User.Role.STAFF, User.Role.SUPERVISOR]) | Q(volunteer__isnull=False))
         .select_related("volunteer__kelurahan")
-        .annotate(
-            open_cases=Count(
-                "assigned_cases", filter=Q(assigned_cases__status__in=Case.OPEN_STATUSES)
-            )
-        )
+        .annotate(**workload_annotations(detail=False))
         .order_by("role", "open_cases", "full_name")
     )

@@ -7,7 +7,6 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
-from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -32,6 +31,7 @@ from psm.accesslog.services import access_record, access_record_many
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
 from psm.ratelimit import limit
+from volunteers.selectors import workload_annotations
 
 VISIT_CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.REJECTED)
 
@@ -168,10 +168,9 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
 
 
 def _assignees() -> Any:
-    open_filter = Q(assigned_cases__status__in=Case.OPEN_STATUSES)
     return (
         services.assignable_users()
-        .annotate(open_cases=Count("assigned_cases", filter=open_filter))
+        .annotate(**workload_annotations(detail=False))
         .order_by("role", "full_name", "username")
     )
 

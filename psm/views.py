@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from cases.home import volunteer_home
 from psm.accounts.models import User
 
 
@@ -23,8 +24,10 @@ def home(request: HttpRequest) -> HttpResponse:
     }
     template = templates.get(user.role, "home/volunteer.html")
     context: dict[str, object] = {}
-    if user.is_volunteer:
-        context["volunteer"] = getattr(user, "volunteer", None)
+    if template == "home/volunteer.html":
+        home = volunteer_home(user=user)
+        # The navigation badge shows the same number: counted once per page.
+        context.update(home=home, notifications_unread=home.unread)
     return render(request, template, context)
 
 

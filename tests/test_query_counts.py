@@ -96,3 +96,25 @@ def test_filtered_dashboard_costs_the_same_queries_at_5_and_50_cases(
     at_fifty, response = _count(client, reverse("cases:dashboard"), params, {})
     assert _rows(response) == 50
     assert at_five == at_fifty <= MAX_QUERIES
+
+
+def test_roster_costs_the_same_queries_at_5_and_25_volunteers_with_cases(login, petugas):
+    """The roster's workload columns (open, overdue, last case activity) are subqueries:
+    a full page costs what a short one does."""
+    from tests.factories import VolunteerFactory
+
+    client = login(petugas)
+
+    def add(n: int) -> None:
+        for volunteer in VolunteerFactory.create_batch(n):
+            case = file_case(volunteer.user)
+            case_assign(case=case, assignee=volunteer.user, actor=petugas)
+            file_case(volunteer.user)
+
+    add(5)
+    at_five, response = _count(client, reverse("volunteers:list"), {}, {})
+    assert len(response.context["page"].rows) == 5  # type: ignore[attr-defined]
+    add(25)
+    at_full, response = _count(client, reverse("volunteers:list"), {}, {})
+    assert len(response.context["page"].rows) == 25  # type: ignore[attr-defined]
+    assert at_five == at_full <= MAX_QUERIES

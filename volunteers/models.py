@@ -291,8 +291,7 @@ class ActivityReport(models.Model):
     month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
     activities = models.TextField(_("activities"))
     visits_count = models.PositiveIntegerField(_("home visits"), default=0)
-    # Filled by the volunteer today; the lead wires a prefill from the case timeline
-    # (volunteers.services.activity_report_cases_handled_prefill) after merge.
+    # Pre-filled from the case timeline (activity_report_cases_handled_prefill); editable.
     cases_handled = models.PositiveIntegerField(_("cases handled"), default=0)
     notes = models.TextField(_("notes"), blank=True)
     status = models.CharField(

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Func, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
 
@@ -45,17 +47,83 @@ def reported_for(month: dt.date) -> Exists:
     )
 
 
+# --- workload ---------------------------------------------------------------------------
+# `volunteers` never imports `cases` (it sits below it). The case models are reached through
+# the user's related names (assigned_cases, reported_cases, case_events) at call time, so the
+# roster, the profile and the bulk assignment in cases/queues.py share these numbers.
+def _related(name: str) -> Any:
+    return User._meta.get_field(name).related_model
+
+
+def _count(qs: QuerySet[Any], group: str) -> Coalesce:
+    """COUNT(*) of `qs` per `group` value, as a correlated subquery (0 when none)."""
+    counted = qs.order_by().values(group).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted[:1]), 0)
+
+
+def _latest(qs: QuerySet[Any], field: str) -> Subquery:
+    return Subquery(qs.order_by().values(field).annotate(m=Max(field)).values("m")[:1])
+
+
+def workload_annotations(
+    user_ref: str = "pk", *, now: dt.datetime | None = None, detail: bool = True
+) -> dict[str, Func]:
+    """Annotations for a queryset whose `user_ref` is a user id (`pk` on users, `user_id` on
+    volunteers): open cases assigned to them in all and by status, how many of those are
+    overdue (the rule of Case.is_overdue: no first response and past due), and the time of
+    the latest case activity by them or on a case they hold or filed. Without `detail`, only
+    `open_cases` and `overdue_cases`.
+
+    Each number is its own correlated subquery on an indexed column, so they add no join to
+    the outer query (no row multiplication with other annotations) and cost the same per row.
+    """
+    now = now or timezone.now()
+    case_model = _related("assigned_cases")
+    event_model = _related("case_events")
+    open_statuses = tuple(case_model.OPEN_STATUSES)
+    user = OuterRef(user_ref)
+    assigned_open = case_model.objects.filter(assignee=user, status__in=open_statuses)
+    annotations: dict[str, Func] = {
+        "open_cases": _count(assigned_open, "assignee"),
+        "overdue_cases": _count(
+            assigned_open.filter(first_response_at__isnull=True, due_at__lt=now), "assignee"
+        ),
+    }
+    if not detail:
+        return annotations
+    for status in open_statuses:
+        annotations[f"open_{status}"] = _count(assigned_open.filter(status=status), "assignee")
+    annotations["last_case_activity"] = Greatest(
+        _latest(event_model.objects.filter(actor=user), "created_at"),
+        _latest(case_model.objects.filter(assignee=user), "last_event_at"),
+        _latest(case_model.objects.filter(reported_by=user), "last_event_at"),
+    )
+    return annotations
+
+
+def workload_by_status(obj: Any) -> list[tuple[str, str, int]]:
+    """(status, label, count) of an object annotated by workload_annotations."""
+    case_model = _related("assigned_cases")
+    return [
+        (str(status), str(case_model.Status(status).label), getattr(obj, f"open_{status}", 0))
+        for status in case_model.OPEN_STATUSES
+    ]
+
+
 def _require_officer(user: User) -> None:
     if not user.is_officer:
         raise PermissionDenied
 
 
-def volunteer_roster(*, user: User) -> QuerySet[Volunteer]:
-    """The roster, for officers only (volunteers get 403: the page is role-gated)."""
+def volunteer_roster(*, user: User, workload: bool = True) -> QuerySet[Volunteer]:
+    """The roster, for officers only (volunteers get 403: the page is role-gated); with
+    each volunteer's workload unless `workload` is off (the export does not show it)."""
     _require_officer(user)
+    extra = workload_annotations("user_id") if workload else {}
     return Volunteer.objects.select_related("user", "kelurahan__kecamatan").annotate(
         has_basic_training=basic_training_done(),
         reported_last_month=reported_for(last_month()),
+        **extra,
     )
 
 
@@ -64,6 +132,7 @@ def volunteer_get(*, user: User, pk: int) -> Volunteer:
     qs = Volunteer.objects.select_related("user", "kelurahan__kecamatan").annotate(
         has_basic_training=basic_training_done(),
         reported_last_month=reported_for(last_month()),
+        **workload_annotations("user_id"),
     )
     if not user.is_officer:
         qs = qs.filter(user=user)

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from psm.accounts.models import Invitation, User
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -105,13 +108,19 @@ def invitation_create(
 
 
 def invitation_send(*, invitation: Invitation, link: str) -> list[str]:
-    """Deliver an invitation link; returns the channels used.
+    """Deliver an invitation link by email and, when the user has a WhatsApp/phone number,
+    through the WhatsApp/SMS gateway of psm.notifications; returns the channels used.
 
-    HOOK for the lead: email is sent here today. When psm/notifications has its
-    WhatsApp/SMS channel, add it here (the user's phone is `invitation.user.phone`).
+    Runs after the commit (see invitation_create), synchronously like the email: the raw
+    token must not sit in a broker queue. A channel that fails is logged (without the link)
+    and skipped; the admin can resend the invitation from the profile.
     """
+    # notifications sits above accounts (it imports the User model); import at call time.
+    from psm.notifications.channels import ChannelError, send_text, whatsapp_number
+
     user = invitation.user
     channels: list[str] = []
+    token = link.rstrip("/").rsplit("/", 1)[-1]
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "user": user,
@@ -122,8 +131,28 @@ def invitation_send(*, invitation: Invitation, link: str) -> list[str]:
         if user.email:
             subject = render_to_string("registration/invitation_subject.txt", context).strip()
             body = render_to_string("registration/invitation_email.txt", context)
-            send_mail(subject, body, None, [user.email])
-            channels.append("email")
+            try:
+                send_mail(subject, body, None, [user.email])
+            except Exception as exc:  # noqa: BLE001 - reported, the other channel still goes
+                logger.warning(
+                    "invitation %s: email not sent (%s)", invitation.pk, exc.__class__.__name__
+                )
+            else:
+                channels.append("email")
+        number = whatsapp_number(user)
+        if number:
+            text = render_to_string("registration/invitation_whatsapp.txt", context).strip()
+            try:
+                send_text(
+                    to=number,
+                    text=text,
+                    idempotency_key=f"psm-invitation-{invitation.pk}",
+                    secret=token,
+                )
+            except ChannelError as exc:
+                logger.warning("invitation %s: WhatsApp not sent (%s)", invitation.pk, exc)
+            else:
+                channels.append("whatsapp")
     return channels
 
 

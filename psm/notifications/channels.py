@@ -196,4 +196,29 @@ def send_whatsapp(reminder: Reminder, recipient: User) -> None:
     )
 
 
+def whatsapp_number(user: User) -> str:
+    """The number to message: the volunteer's WhatsApp number, else the login's phone, in
+    E.164 (+62...) as gateways want it; "" when there is none. The volunteer profile is
+    reached through its related name (notifications does not import volunteers)."""
+    volunteer = getattr(user, "volunteer", None)
+    for phone in (getattr(volunteer, "whatsapp", None), user.phone):
+        if phone:
+            return getattr(phone, "as_e164", None) or str(phone)
+    return ""
+
+
+def send_text(*, to: str, text: str, idempotency_key: str, secret: str = "") -> None:
+    """One message outside the reminder machinery (an invitation link, say).
+
+    `secret` is a part of `text` that opens something (a one-time token). The console
+    gateway writes to the process's stdout, which in production ends up in persistent logs
+    (journald, container logs): there it is masked unless DEBUG is on, when the console is
+    the developer's inbox. A real gateway always gets the whole text.
+    """
+    sink = gateway()
+    if secret and isinstance(sink, ConsoleGateway) and not settings.DEBUG:
+        text = text.replace(secret, secret[:4] + "…[redacted]")
+    sink.send(to=to, text=text, idempotency_key=idempotency_key)
+
+
 SENDERS: dict[str, Any] = {IN_APP: send_in_app, EMAIL: send_email, WHATSAPP: send_whatsapp}

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,15 +16,41 @@ from volunteers.models import ActivityReport, Volunteer, month_start
 
 S = ActivityReport.Status
 REPORT_FIELDS = ("activities", "visits_count", "cases_handled", "notes")
+# Months are the city's months, whatever TIME_ZONE the process runs with.
+WITA = ZoneInfo("Asia/Makassar")
+
+
+def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start, end) of the calendar month in Asia/Makassar (WITA), as aware datetimes."""
+    start = month_start(month)
+    end = (start + dt.timedelta(days=32)).replace(day=1)
+    return (
+        dt.datetime.combine(start, dt.time.min, tzinfo=WITA),
+        dt.datetime.combine(end, dt.time.min, tzinfo=WITA),
+    )
 
 
 def activity_report_cases_handled_prefill(*, volunteer: Volunteer, month: dt.date) -> int:
-    """HOOK for the lead: how many cases the volunteer handled in `month`.
+    """How many distinct cases the volunteer acted on in `month` (WITA): a timeline event by
+    them, a visit they logged (by visit date), or a case they filed.
 
-    `volunteers` cannot import `cases`; after merge, count the case timeline through the
-    user's related names (user.assigned_cases / user.reported_cases). Until then: 0.
+    `volunteers` does not import `cases`: the rows are reached through the user's related
+    names (case_events, visits, reported_cases).
     """
-    return 0
+    user = volunteer.user
+    start, end = month_bounds(month)
+    first_day, next_first_day = start.date(), end.date()
+    acted = user.case_events.filter(created_at__gte=start, created_at__lt=end).values("case_id")
+    visited = user.visits.filter(  # type: ignore[attr-defined]
+        visited_on__gte=first_day, visited_on__lt=next_first_day
+    ).values("case_id")
+    filed = user.reported_cases.filter(created_at__gte=start, created_at__lt=end)  # type: ignore[attr-defined]
+    case_model = filed.model
+    return int(
+        case_model.objects.filter(
+            Q(pk__in=acted) | Q(pk__in=visited) | Q(pk__in=filed.values("pk"))
+        ).count()
+    )
 
 
 def _check_month(month: dt.date) -> dt.date:

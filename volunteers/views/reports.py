@@ -11,6 +11,7 @@ from volunteers import selectors
 from volunteers.forms import ActivityReportForm, ActivityReportReviewForm, add_service_errors
 from volunteers.models import ActivityReport
 from volunteers.services import (
+    activity_report_cases_handled_prefill,
     activity_report_create,
     activity_report_review,
     activity_report_submit,
@@ -49,9 +50,12 @@ def _own_volunteer(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 def report_create(request: HttpRequest) -> HttpResponse:
     volunteer = _own_volunteer(request)
-    form = ActivityReportForm(
-        request.POST or None, initial={"month": selectors.last_month(), "cases_handled": 0}
-    )
+    initial: dict[str, object] = {"month": selectors.last_month()}
+    if request.method != "POST":
+        initial["cases_handled"] = activity_report_cases_handled_prefill(
+            volunteer=volunteer, month=selectors.last_month()
+        )
+    form = ActivityReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             report = activity_report_create(

@@ -45,6 +45,8 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     roster = selectors.volunteer_roster(user=user)
     filterset = RosterFilter(request.GET or None, queryset=roster)
     page = paginate(request, filterset.qs)
+    for row in page.rows:
+        row.workload = selectors.workload_by_status(row)
     context = {
         "filter": filterset,
         "page": page,
@@ -64,7 +66,8 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
     file_format = request.GET.get("format", "xlsx")
     if file_format not in ("xlsx", "csv"):
         file_format = "xlsx"
-    filterset = RosterFilter(request.GET or None, queryset=selectors.volunteer_roster(user=user))
+    roster = selectors.volunteer_roster(user=user, workload=False)
+    filterset = RosterFilter(request.GET or None, queryset=roster)
     content = roster_export(filterset.qs, file_format)
     access_record(request=request, kind=AccessEntry.Kind.EXPORT, object_id=None)
     content_type = {
@@ -83,6 +86,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "volunteer": volunteer,
         "show_full_nik": user.is_admin_role,
+        "workload": selectors.workload_by_status(volunteer),
         "trainings": selectors.volunteer_trainings(volunteer),
         "reports": selectors.volunteer_reports(volunteer)[:12],
         "changes": volunteer.changes.select_related("actor")[:50] if user.is_officer else [],

@@ -1,0 +1,115 @@
+"""The volunteer's home page: what is theirs to do, on one phone screen.
+
+One selector gathers every block (a handful of queries, the same number whatever the
+volunteer holds: each block is one bounded query). Officers keep their own home pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Case as SqlCase
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from cases.models import Case, Visit
+from cases.queues import overdue_q
+from psm.accounts.models import User
+from psm.notifications.models import Notification
+from psm.notifications.selectors import notifications_for, unread_count
+from volunteers.models import TrainingParticipant, Volunteer
+from volunteers.selectors import volunteer_trainings
+
+HOME_CASES = 10
+HOME_VISITS = 10
+HOME_NOTIFICATIONS = 3
+HOME_TRAININGS = 3
+DUE_SOON = dt.timedelta(hours=24)
+
+
+@dataclass
+class VolunteerHome:
+    volunteer: Volunteer | None
+    open_cases: Sequence[Case]
+    open_total: int
+    overdue_total: int
+    visits_due: list[Visit]
+    week_start: dt.date
+    week_end: dt.date
+    unread: int
+    notifications: list[Notification]
+    upcoming_trainings: list[TrainingParticipant] = field(default_factory=list)
+    attended_trainings: list[TrainingParticipant] = field(default_factory=list)
+    due_soon_before: dt.datetime | None = None
+
+
+def my_open_cases(user: User) -> QuerySet[Case]:
+    """Open cases assigned to the volunteer or filed by them."""
+    return Case.objects.filter(
+        Q(assignee=user) | Q(reported_by=user), status__in=Case.OPEN_STATUSES
+    )
+
+
+def volunteer_home(*, user: User, now: dt.datetime | None = None) -> VolunteerHome:
+    now = now or timezone.now()
+    today = timezone.localtime(now).date()
+    week_start = today - dt.timedelta(days=today.weekday())  # Monday
+    week_end = week_start + dt.timedelta(days=6)
+
+    mine = my_open_cases(user)
+    counts = mine.aggregate(
+        total=Count("pk"),
+        overdue=Count("pk", filter=overdue_q(now)),
+    )
+    cases = list(
+        mine.annotate(
+            late=SqlCase(
+                When(overdue_q(now), then=Value(0)), default=Value(1), output_field=IntegerField()
+            )
+        )
+        .select_related("beneficiary", "category", "kelurahan")
+        .order_by("late", "due_at", "-created_at")[:HOME_CASES]
+    )
+    visits = list(
+        Visit.objects.filter(
+            Q(volunteer=user) | Q(case__assignee=user),
+            next_visit_on__range=(week_start, week_end),
+            case__status__in=Case.OPEN_STATUSES,
+        )
+        .select_related("case__beneficiary")
+        .order_by("next_visit_on", "case__reference")[:HOME_VISITS]
+    )
+    volunteer = (
+        Volunteer.objects.select_related("kelurahan__kecamatan").filter(user=user).first()
+        if user.is_volunteer
+        else None
+    )
+    upcoming: list[TrainingParticipant] = []
+    attended: list[TrainingParticipant] = []
+    if volunteer is not None:
+        for participant in volunteer_trainings(volunteer)[:50]:
+            training = participant.training
+            if training.ends_on >= today and participant.attendance in (
+                TrainingParticipant.Attendance.INVITED,
+                TrainingParticipant.Attendance.ATTENDED,
+            ):
+                upcoming.append(participant)
+            elif participant.attendance == TrainingParticipant.Attendance.ATTENDED:
+                attended.append(participant)
+        upcoming.sort(key=lambda p: p.training.starts_on)
+    return VolunteerHome(
+        volunteer=volunteer,
+        open_cases=cases,
+        open_total=counts["total"],
+        overdue_total=counts["overdue"],
+        visits_due=visits,
+        week_start=week_start,
+        week_end=week_end,
+        unread=unread_count(user=user),
+        notifications=list(notifications_for(user=user)[:HOME_NOTIFICATIONS]),
+        upcoming_trainings=upcoming[:HOME_TRAININGS],
+        attended_trainings=attended[:HOME_TRAININGS],
+        due_soon_before=now + DUE_SOON,
+    )
