@@ -145,7 +145,7 @@ def test_the_data_migration_encrypts_rows_stored_in_plain_text(relawan_alalak):
             "UPDATE cases_beneficiary SET nik = %s, phone = %s, nik_hash = NULL WHERE id = %s",
             [plain_nik, PHONE, person.pk],
         )
-    migration = importlib.import_module("cases.migrations.0007_encrypt_existing_niks_phones")
+    migration = importlib.import_module("cases.migrations.0010_encrypt_existing_niks_phones")
     migration.encrypt(None, connection.schema_editor())
     nik, phone, nik_hash = raw("cases_beneficiary", "nik, phone, nik_hash", person.pk)
     assert plain_nik not in nik and _digits(PHONE) not in phone
