@@ -170,7 +170,10 @@ def _world(url: str, cur: psycopg.Cursor, rng: random.Random, names: Names, now:
         " is_active, date_joined, role, full_name, phone",
     )
     vols = Copier(
-        url, "volunteers_volunteer", "id, status, appointed_on, created_at, kelurahan_id, user_id"
+        url,
+        "volunteers_volunteer",
+        "id, status, appointed_on, created_at, updated_at, kelurahan_id, user_id,"
+        " address, nik, sk_number, skills, status_reason, whatsapp",
     )
     uid = 0
     joined = ts(now - YEARS * 365 * 86400)
@@ -206,7 +209,8 @@ def _world(url: str, cur: psycopg.Cursor, rng: random.Random, names: Names, now:
         r = rng.random()
         status = "active" if r < 0.95 else ("inactive" if r < 0.98 else "suspended")
         u = user(f"bench_relawan_{i + 1:03d}", "volunteer", active=status != "suspended")
-        vols.row(i + 1, status, day(now - rng.randint(30, YEARS * 365) * 86400), joined, kel_id, u)
+        appointed = day(now - rng.randint(30, YEARS * 365) * 86400)
+        vols.row(i + 1, status, appointed, joined, joined, kel_id, u, "", "", "", "", "", "")
         volunteers.append(u)
         by_kel.setdefault(kel_id, []).append(u)
     users.close()
