@@ -123,8 +123,10 @@ UNION ALL
 SELECT 1, 1, 1, 1, NULL, NULL, NULL, NULL, count(*),
        count(*) FILTER (WHERE first_response_at IS NOT NULL OR due_at < %s),
        count(*) FILTER (WHERE first_response_at <= due_at),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM first_response_at - created_at)),
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM resolved_at - created_at))
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM first_response_at - created_at)),
+       percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY extract(epoch FROM resolved_at - created_at))
 FROM p
 """
 
