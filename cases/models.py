@@ -25,6 +25,16 @@ class Priority(models.TextChoices):
     LOW = "low", _("Low")
 
 
+# Emergency first: the triage queue's order (cases.queues) and the index that serves it.
+PRIORITY_RANK = models.Case(
+    models.When(priority=Priority.EMERGENCY, then=models.Value(0)),
+    models.When(priority=Priority.HIGH, then=models.Value(1)),
+    models.When(priority=Priority.NORMAL, then=models.Value(2)),
+    default=models.Value(3),
+    output_field=models.IntegerField(),
+)
+
+
 class Category(models.Model):
     """A case category: the 26 PPKS types plus home repair (RTLH). Editable by admins."""
 
@@ -226,6 +236,14 @@ class Case(models.Model):
                 include=["priority", "first_response_at", "kelurahan", "category"],
                 condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
                 name="case_open_due_idx",
+            ),
+            # The triage queue's default order, read in index order (cases.queues.MergedRows).
+            models.Index(
+                PRIORITY_RANK,
+                models.F("created_at"),
+                models.F("id"),
+                condition=Q(status__in=["new", "verified"]),
+                name="case_triage_order_idx",
             ),
             models.Index(fields=["kelurahan", "status"], name="case_kelurahan_status_idx"),
             # Covering: the dashboard's period and "new this week/month" numbers are

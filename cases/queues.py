@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Category, Priority
+from cases.models import PRIORITY_RANK, Case, Category, Priority
+from cases.forms_queue import PersonField
 from cases.selectors import cases_visible_to
 from cases.services import assignable_users
 from psm.accounts.models import User
@@ -29,14 +30,6 @@ from volunteers.models import Kelurahan
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
 REFERENCE_RE = re.compile(r"^BJM-\d{4}-\d{1,6}$", re.IGNORECASE)
-
-PRIORITY_RANK = SqlCase(
-    When(priority=Priority.EMERGENCY, then=Value(0)),
-    When(priority=Priority.HIGH, then=Value(1)),
-    When(priority=Priority.NORMAL, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
 
 # Sort keys a user may ask for (?sort=key or -key); anything else falls back to the default.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -72,6 +65,10 @@ def overdue_q(now: Any = None) -> Q:
     return _open() & Q(first_response_at__isnull=True, due_at__lt=now)
 
 
+class PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonField
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(
@@ -94,10 +91,9 @@ class CaseFilter(django_filters.FilterSet):
     priority = django_filters.ChoiceFilter(
         choices=Priority.choices, label=_("Priority"), empty_label=_("All priorities")
     )
-    assignee = django_filters.ModelChoiceFilter(
+    assignee = PersonFilter(
         queryset=User.objects.none(),  # set per request: people who can hold cases
         label=_("Assigned to"),
-        empty_label=_("Anyone"),
     )
     unassigned = django_filters.BooleanFilter(
         method="filter_unassigned", label=_("Unassigned only"), widget=forms.CheckboxInput
@@ -173,11 +169,49 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
+        if isinstance(self.object_list, MergedRows):
+            return self.object_list.bounded_count(COUNT_LIMIT + 1)
         return self.object_list[: COUNT_LIMIT + 1].count()  # type: ignore[union-attr,attr-defined]
 
     @property
     def capped(self) -> bool:
         return self.count > COUNT_LIMIT
+
+
+class MergedRows:
+    """The rows of several disjoint querysets in one order, read as a UNION ALL of branches
+    that are each ordered and cut at the page's end.
+
+    The triage queue's default ("waiting for triage" OR "assignee has left") as one query
+    cannot use an index for its order: at 1M cases PostgreSQL sorted every open case for each
+    page. Each branch alone walks an index in order (case_triage_order_idx for the first), so
+    a page reads about page-end rows per branch. Three queries: a bounded count, the page's
+    ids, the page's rows with their relations.
+    """
+
+    def __init__(self, parts: list[QuerySet[Case]], order: list[str], rows: QuerySet[Case]):
+        self.parts = parts
+        self.order = order
+        self.rows = rows
+        self.keys = [f.lstrip("-") for f in order]
+
+    def bounded_count(self, limit: int) -> int:
+        first, *rest = (p.order_by().values("pk")[:limit] for p in self.parts)
+        return first.union(*rest, all=True).count() if rest else first.count()
+
+    def __len__(self) -> int:  # pragma: no cover - the paginator calls bounded_count
+        return self.bounded_count(COUNT_LIMIT + 1)
+
+    def __getitem__(self, index: slice) -> list[Case]:
+        start, stop = index.start or 0, index.stop
+        if stop <= start:
+            return []
+        branches = [p.order_by(*self.order).values_list(*self.keys)[:stop] for p in self.parts]
+        first, *rest = branches
+        merged = first.union(*rest, all=True) if rest else first
+        ids = [row[self.keys.index("id")] for row in merged.order_by(*self.order)[start:stop]]
+        found = {case.pk: case for case in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
 
 
 @dataclass
@@ -189,15 +223,8 @@ class CaseQueue:
     triage: bool
 
 
-def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -> CaseQueue:
-    """The list page's rows for this user: filtered, sorted, one page, in constant queries."""
-    params = params.copy()
-    if triage and not any(params.get(k) for k in ("status", "reassign", "q")):
-        # The queue's default: what waits for triage, plus cases whose assignee has left.
-        base = cases_visible_to(user).filter(Q(status__in=TRIAGE_STATUSES) | needs_reassignment_q())
-    else:
-        base = cases_visible_to(user)
-    base = base.annotate(
+def _annotated(qs: QuerySet[Case], user: User) -> QuerySet[Case]:
+    qs = qs.annotate(
         priority_rank=PRIORITY_RANK,
         needs_reassignment=SqlCase(
             When(needs_reassignment_q(), then=Value(True)),
@@ -206,15 +233,33 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
         ),
     )
     if user.is_volunteer:
-        base = base.annotate(
+        qs = qs.annotate(
             mine=SqlCase(
                 When(Q(assignee=user) | Q(reported_by=user), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
         )
+    return qs
+
+
+RELATED = ("beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by")
+
+
+def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -> CaseQueue:
+    """The list page's rows for this user: filtered, sorted, one page, in constant queries."""
+    params = params.copy()
+    visible = cases_visible_to(user)
+    triage_default = triage and not any(params.get(k) for k in ("status", "reassign", "q"))
+    if triage_default:
+        # The queue's default: what waits for triage, plus cases whose assignee has left.
+        base = visible.filter(Q(status__in=TRIAGE_STATUSES) | needs_reassignment_q())
+    else:
+        base = visible
+    base = _annotated(base, user)
     case_filter = CaseFilter(params, queryset=base, user=user)
-    qs = case_filter.qs if case_filter.is_valid() else base.none()
+    valid = case_filter.is_valid()
+    qs = case_filter.qs if valid else base.none()
 
     default_sort = "priority" if triage else "-created"
     sort = params.get("sort") or default_sort
@@ -224,11 +269,21 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
     order = [f"-{f}" if sort.startswith("-") else f for f in SORTS[key]]
     if user.is_volunteer and "sort" not in params:
         order = ["mine", *order]  # volunteers see their own cases first
-    qs = qs.select_related(
-        "beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by"
-    ).order_by(*order)
+    qs = qs.select_related(*RELATED).order_by(*order)
 
-    paginator = BoundedPaginator(qs, PAGE_SIZE)
+    rows: QuerySet[Case] | MergedRows = qs
+    if triage_default and valid and sort == "priority":
+        # Same rows, same order, from two index-ordered branches (see MergedRows).
+        waiting = _annotated(visible.filter(status__in=TRIAGE_STATUSES), user)
+        left = _annotated(
+            visible.filter(needs_reassignment_q()).exclude(status__in=TRIAGE_STATUSES), user
+        )
+        rows = MergedRows(
+            [case_filter.filter_queryset(waiting), case_filter.filter_queryset(left)],
+            order,
+            _annotated(visible, user).select_related(*RELATED),
+        )
+    paginator = BoundedPaginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
     page = paginator.get_page(page_number)
     return CaseQueue(case_filter, page, paginator, sort, triage)
 
@@ -246,3 +301,13 @@ def assignees_with_workload() -> QuerySet[User]:
         )
         .order_by("role", "open_cases", "full_name")
     )
+
+
+def people_search(text: str, *, limit: int = 20) -> QuerySet[User]:
+    """Suggestions for the assignee fields: who can take a case, matching the typed name or
+    username, least loaded first."""
+    text = " ".join(text.split())[:100]
+    qs = assignees_with_workload()
+    if text:
+        qs = qs.filter(Q(full_name__icontains=text) | Q(username__istartswith=text))
+    return qs[:limit]

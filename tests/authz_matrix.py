@@ -430,6 +430,7 @@ MATRIX: dict[str, Entry] = {
     "cases:list": roles(default=200),
     "cases:triage": roles(staff=200, supervisor=200, admin=200),
     "cases:triage_bulk": roles(staff=400, supervisor=400, admin=400, method="post", data={}),
+    "cases:assignee_search": roles(staff=200, supervisor=200, admin=200),
     "cases:dashboard": roles(staff=200, supervisor=200, admin=200),
     "cases:new": roles(volunteer=200, staff=200, default=403),
     "cases:beneficiary_search": roles(volunteer=200, staff=200),  # the intake roles
