@@ -103,7 +103,7 @@ def _scope(f: DashboardFilter) -> tuple[str, list[Any]]:
 
 # One read of the period (an index-only range of case_created_cover_idx) feeds both the
 # hashed grouping sets and the two medians (an ordered-set aggregate would force a sort per
-# grouping set: 4x slower at 1M cases).
+# grouping set: 4x slower at 1M cases). Medians of intervals sort faster than of epochs.
 PERIOD_SQL = """
 WITH p AS MATERIALIZED (
     SELECT c.status, c.category_id, c.kelurahan_id, c.priority, c.created_at, c.due_at,
@@ -123,10 +123,10 @@ UNION ALL
 SELECT 1, 1, 1, 1, NULL, NULL, NULL, NULL, count(*),
        count(*) FILTER (WHERE first_response_at IS NOT NULL OR due_at < %s),
        count(*) FILTER (WHERE first_response_at <= due_at),
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM first_response_at - created_at)),
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM resolved_at - created_at))
+       extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY first_response_at - created_at))::float8,
+       extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY resolved_at - created_at))::float8
 FROM p
 """
 

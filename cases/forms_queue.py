@@ -60,7 +60,9 @@ class PersonSearchInput(forms.TextInput):
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         context = self.get_context(name, value, attrs)
         box = self._render(self.template_name, context, renderer)
-        return format_html('{}<datalist id="{}"></datalist>', box, context["widget"]["attrs"]["list"])
+        return format_html(
+            '{}<datalist id="{}"></datalist>', box, context["widget"]["attrs"]["list"]
+        )
 
 
 class PersonField(forms.ModelChoiceField):
@@ -86,7 +88,9 @@ class PersonField(forms.ModelChoiceField):
         if len(found) != 1 and text.isdigit():
             found = list(qs.filter(pk=text)[:1])
         if len(found) != 1:
-            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
         return found[0]
 
 

@@ -449,8 +449,11 @@ class CaseTrendWeek(models.Model):
         verbose_name = _("weekly case count")
         verbose_name_plural = _("weekly case counts")
         constraints = [
+            # Covering: the 12-month trend is an index-only range scan of this key.
             models.UniqueConstraint(
-                fields=["week", "kelurahan", "category"], name="case_trend_week_key"
+                fields=["week", "kelurahan", "category"],
+                include=["filed", "closed"],
+                name="case_trend_week_key",
             )
         ]
 

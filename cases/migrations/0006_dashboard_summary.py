@@ -55,6 +55,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='casetrendweek',
-            constraint=models.UniqueConstraint(fields=('week', 'kelurahan', 'category'), name='case_trend_week_key'),
+            constraint=models.UniqueConstraint(fields=('week', 'kelurahan', 'category'), include=('filed', 'closed'), name='case_trend_week_key'),
         ),
     ]
