@@ -245,6 +245,12 @@ class Case(models.Model):
                 condition=Q(status__in=["new", "verified"]),
                 name="case_triage_order_idx",
             ),
+            # The case list filtered by an open status, newest first (bench M2).
+            models.Index(
+                fields=["status", "-created_at", "-id"],
+                condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
+                name="case_open_status_new_idx",
+            ),
             models.Index(fields=["kelurahan", "status"], name="case_kelurahan_status_idx"),
             # Covering: the dashboard's period and "new this week/month" numbers are
             # index-only scans (no heap visits for the ~40k cases of 30 days at 1M cases).

@@ -20,8 +20,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import PRIORITY_RANK, Case, Category, Priority
 from cases.forms_queue import PersonField
+from cases.models import PRIORITY_RANK, Case, Category, Priority
 from cases.selectors import cases_visible_to
 from cases.services import assignable_users
 from psm.accounts.models import User
@@ -171,7 +171,10 @@ class BoundedPaginator(Paginator):
     def count(self) -> int:  # type: ignore[override]
         if isinstance(self.object_list, MergedRows):
             return self.object_list.bounded_count(COUNT_LIMIT + 1)
-        return self.object_list[: COUNT_LIMIT + 1].count()  # type: ignore[union-attr,attr-defined]
+        # Unordered: the count needs no sort (at 1M cases sorting 17k in-progress cases
+        # to count them cost more than the page itself).
+        rows = self.object_list.order_by()  # type: ignore[union-attr,attr-defined]
+        return rows[: COUNT_LIMIT + 1].count()  # type: ignore[no-any-return]
 
     @property
     def capped(self) -> bool:
@@ -275,8 +278,17 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
     if triage_default and valid and sort == "priority":
         # Same rows, same order, from two index-ordered branches (see MergedRows).
         waiting = _annotated(visible.filter(status__in=TRIAGE_STATUSES), user)
+        # needs_reassignment_q() for the statuses past triage, written as "assignee among
+        # the people who left" so PostgreSQL walks case_open_assignee_idx per such person.
+        departed = User.objects.filter(
+            Q(is_active=False)
+            | Q(role=User.Role.VOLUNTEER, volunteer__status__in=["inactive", "suspended"])
+        ).values("pk")
         left = _annotated(
-            visible.filter(needs_reassignment_q()).exclude(status__in=TRIAGE_STATUSES), user
+            visible.filter(
+                status__in=[Case.Status.ASSIGNED, Case.Status.IN_PROGRESS], assignee__in=departed
+            ),
+            user,
         )
         rows = MergedRows(
             [case_filter.filter_queryset(waiting), case_filter.filter_queryset(left)],

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.forms_queue import BulkActionForm
-from cases.forms_queue import person_label
+from cases.forms_queue import BulkActionForm, person_label
 from cases.queues import assignees_with_workload, case_queue, people_search
 from cases.selectors import cases_visible_to
 from cases.services.bulk import cases_bulk_apply
