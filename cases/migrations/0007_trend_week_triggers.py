@@ -27,6 +27,15 @@ APPLY = f"""
     DO UPDATE SET filed = t.filed + EXCLUDED.filed, closed = t.closed + EXCLUDED.closed;
 """
 
+# Also run by bench/seed.py, whose COPY runs with triggers off (session_replication_role).
+REBUILD = f"""
+LOCK TABLE cases_case IN SHARE MODE;
+DELETE FROM cases_casetrendweek;
+WITH delta AS (
+    SELECT created_at, closed_at, kelurahan_id, category_id, 1 AS sign FROM cases_case
+) {APPLY}
+"""
+
 FORWARD = f"""
 CREATE FUNCTION cases_trend_week_sync() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -74,10 +83,7 @@ CREATE TRIGGER cases_trend_week_trunc AFTER TRUNCATE ON cases_case
     FOR EACH STATEMENT EXECUTE FUNCTION cases_trend_week_truncate();
 
 -- Backfill from the cases already there (the triggers cover everything after this).
-LOCK TABLE cases_case IN SHARE MODE;
-WITH delta AS (
-    SELECT created_at, closed_at, kelurahan_id, category_id, 1 AS sign FROM cases_case
-) {APPLY}
+{REBUILD}
 """
 
 REVERSE = """
