@@ -49,20 +49,19 @@ class PersonSearchInput(forms.TextInput):
             }
         )
 
+    def _options_id(self, name: str, attrs: dict[str, Any] | None) -> str:
+        return f"{self.build_attrs(self.attrs, attrs).get('id') or name}-people"
+
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         context = super().get_context(name, value, attrs)
-        widget_attrs = context["widget"]["attrs"]
-        options = f"{widget_attrs.get('id') or name}-people"
-        widget_attrs["list"] = options
-        widget_attrs["hx-target"] = f"#{options}"
+        options = self._options_id(name, attrs)
+        context["widget"]["attrs"]["list"] = options
+        context["widget"]["attrs"]["hx-target"] = f"#{options}"
         return context
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
-        context = self.get_context(name, value, attrs)
-        box = self._render(self.template_name, context, renderer)
-        return format_html(
-            '{}<datalist id="{}"></datalist>', box, context["widget"]["attrs"]["list"]
-        )
+        box = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', box, self._options_id(name, attrs))
 
 
 class PersonField(forms.ModelChoiceField):
@@ -83,7 +82,7 @@ class PersonField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = " ".join(str(value).split())[:150]
-        qs = self.queryset
+        qs = self.queryset if self.queryset is not None else User.objects.none()
         found = list(qs.filter(username=text)[:1]) or list(qs.filter(full_name__iexact=text)[:2])
         if len(found) != 1 and text.isdigit():
             found = list(qs.filter(pk=text)[:1])
