@@ -11,7 +11,9 @@ SETS and FILTER clauses), whatever the number of cases. Definitions:
   that have one;
 - open / overdue / new this week / new this month: as of now, with the area and category
   filters but not the period;
-- trend: cases filed and cases closed per ISO week over the last 52 weeks.
+- trend: cases filed and cases closed per ISO week over the last 52 weeks, read from the
+  weekly summary cases.models.CaseTrendWeek, which triggers keep exact in the same
+  transaction as every write to cases (so the dashboard has no "as of" time: it is current).
 """
 
 from __future__ import annotations
