@@ -328,7 +328,9 @@ def m6_intake(server: Gunicorn, main_url: str, cookie: str, duration: int) -> Re
         r.rps,
         f"{r.rps:.0f} intakes/s, p95 {r.p95_ms:.0f} ms, {r.errors} errors, {made} cases stored",
         "report; 0 errors",
-        r.errors == 0 and made == r.requests,
+        # wrk counts the requests answered within its duration; the few still in flight
+        # when it stops are stored too, so every counted one must be (made >= requests).
+        r.errors == 0 and made >= r.requests,
     )
 
 
