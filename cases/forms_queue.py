@@ -150,6 +150,8 @@ class BulkActionForm(forms.Form):
         category_choices: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
+        # Its own ids: on /triage/ the filter form has fields of the same names.
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         if category_choices is not None:  # reuse the list the filter already loaded
             self.fields["category"].choices = [  # type: ignore[attr-defined]
