@@ -1,10 +1,12 @@
 """M1's denominator: the dashboard's numbers (default view: last 30 days, whole city) written
 by hand as the cheapest SQL we know, run with psycopg directly.
 
-Differences from cases/dashboard.py that make it cheaper: medians are computed once for the
-whole period (not once per grouping set), the period is read once (a MATERIALIZED CTE feeds
-both the cube and the medians). The trend and volunteer statements kept the app's shape after
-trying alternatives (see below). `compare()` checks that both give the same numbers.
+It reads the period once (a MATERIALIZED CTE feeds both the grouping and the medians), one
+GROUP BY of the four dimensions summed in Python, the trend from the trigger-maintained weekly
+summary (cases_casetrendweek: part of the schema, so the best hand-written SQL uses it too),
+open/new counts and volunteer activity as below. TREND_RAW is the trend from the cases
+themselves, timed separately (M1 details: what the summary saves). `compare()` checks that
+both sides give the same numbers.
 """
 
 from __future__ import annotations
@@ -29,10 +31,10 @@ SELECT status, category_id, kelurahan_id, priority, count(*)::int,
 FROM p GROUP BY status, category_id, kelurahan_id, priority
 UNION ALL
 SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM first_response_at - created_at)),
-       percentile_cont(0.5) WITHIN GROUP (
-           ORDER BY extract(epoch FROM resolved_at - created_at))
+       extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY first_response_at - created_at))::float8,
+       extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (
+           ORDER BY resolved_at - created_at))::float8
 FROM p
 """
 
@@ -48,10 +50,7 @@ WHERE status = ANY(%(open)s) OR created_at >= %(earliest)s
 GROUP BY priority
 """
 
-# The trend as one parallel scan of two index-only ranges (faster here than grouping each
-# side first); volunteer activity as per-volunteer probes of the (user, time) indexes (faster
-# than joining pre-grouped counts once those indexes exist; measured with EXPLAIN ANALYZE).
-TREND = """
+TREND_RAW = """
 SELECT w, sum(f)::int, sum(c)::int FROM (
     SELECT date_trunc('week', created_at AT TIME ZONE %(tz)s)::date AS w, 1 AS f, 0 AS c
     FROM cases_case WHERE created_at >= %(trend)s
@@ -59,6 +58,13 @@ SELECT w, sum(f)::int, sum(c)::int FROM (
     SELECT date_trunc('week', closed_at AT TIME ZONE %(tz)s)::date, 0, 1
     FROM cases_case WHERE closed_at >= %(trend)s
 ) t GROUP BY w ORDER BY w
+"""
+
+# Volunteer activity as per-volunteer probes of the (user, time) indexes (faster
+# than joining pre-grouped counts once those indexes exist; measured with EXPLAIN ANALYZE).
+TREND = """
+SELECT week, sum(filed)::int, sum(closed)::int FROM cases_casetrendweek
+WHERE week >= %(trend_day)s GROUP BY week HAVING sum(filed) <> 0 OR sum(closed) <> 0
 """
 
 VOLUNTEERS = """
@@ -98,12 +104,15 @@ def params(now: dt.datetime, start_day: dt.date, end_day: dt.date) -> dict[str, 
         "month": month,
         "earliest": min(week, month),
         "trend": week - dt.timedelta(weeks=51),
+        "trend_day": (week - dt.timedelta(weeks=51)).date(),
         "tz": WITA,
         "active": now - dt.timedelta(days=30),
     }
 
 
-def numbers(conn: psycopg.Connection, p: dict[str, Any]) -> dict[str, Any]:
+def numbers(
+    conn: psycopg.Connection, p: dict[str, Any], *, raw_trend: bool = False
+) -> dict[str, Any]:
     """Every figure of the default dashboard, from four statements."""
     out: dict[str, Any] = {"by_status": {}, "sla": {}, "overdue": {}, "open": 0}
     total = due = met = 0
@@ -135,7 +144,7 @@ def numbers(conn: psycopg.Connection, p: dict[str, Any]) -> dict[str, Any]:
         week += w
         month += m
     out["new_this_week"], out["new_this_month"] = week, month
-    out["trend"] = {w: (f, c) for w, f, c in conn.execute(TREND, p)}
+    out["trend"] = {w: (f, c) for w, f, c in conn.execute(TREND_RAW if raw_trend else TREND, p)}
     out["volunteers"] = {r[0]: tuple(r[1:]) for r in conn.execute(VOLUNTEERS, p)}
     return out
 

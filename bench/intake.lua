@@ -2,7 +2,7 @@
 -- BENCH_BODY holds the body template; counters are striped by thread so they never collide.
 local counter = 0
 local template = os.getenv("BENCH_BODY") or ""
-local thread_id = 0
+thread_id = 0  -- a global: thread:set() in setup gives each thread its own
 local next_id = 0
 setup = function(thread)
   thread:set("thread_id", next_id)

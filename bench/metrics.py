@@ -82,18 +82,28 @@ def m1_dashboard(main_url: str, n: int = 15) -> Result:
     params = dashboard_sql.params(now, f.start, f.end)
     with connect(main_url, autocommit=True) as conn:
         sql_ms, sql_all = _median_ms(lambda: dashboard_sql.numbers(conn, params), n)
+        raw_ms, raw_all = _median_ms(
+            lambda: dashboard_sql.numbers(conn, params, raw_trend=True), 5, warm=1
+        )
         mine = dashboard_sql.numbers(conn, params)
-    diffs = dashboard_sql.compare(mine, dashboard_numbers(f, now=now))
+        raw = dashboard_sql.numbers(conn, params, raw_trend=True)
+    board = dashboard_numbers(f, now=now)
+    diffs = dashboard_sql.compare(mine, board) + dashboard_sql.compare(raw, board)
     ratio = server_ms / sql_ms
     return Result(
         "M1",
         "dashboard server time ÷ hand-written SQL (median, warm)",
         ratio,
-        f"{server_ms:.0f} ms vs {sql_ms:.0f} ms SQL",
+        f"{server_ms:.0f} ms vs {sql_ms:.0f} ms SQL ({raw_ms:.0f} ms with the trend from cases)",
         "≤ 1.3 and ≤ 300 ms",
         ratio <= 1.3 and server_ms <= 300,
         "same numbers" if not diffs else "NUMBERS DIFFER: " + "; ".join(diffs)[:300],
-        {"server_ms": server_all, "sql_ms": sql_all, "numbers_match": not diffs},
+        {
+            "server_ms": server_all,
+            "sql_ms": sql_all,
+            "sql_with_trend_from_cases_ms": raw_all,
+            "numbers_match": not diffs,
+        },
     )
 
 
@@ -190,7 +200,7 @@ def m5_reminders(main_url: str) -> Result:
     due = _make_due_cases(main_url, 10_000)
     try:
         with connect(main_url, autocommit=True) as conn:
-            conn.execute(f"TRUNCATE {table}")
+            conn.execute(f"TRUNCATE {table} CASCADE")  # in-app notifications point at reminders
         t0 = time.perf_counter()
         sweep()
         first = time.perf_counter() - t0
@@ -199,12 +209,12 @@ def m5_reminders(main_url: str) -> Result:
         idle = time.perf_counter() - t0
         with connect(main_url, autocommit=True) as conn:
             made = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
-            conn.execute(f"TRUNCATE {table}")
+            conn.execute(f"TRUNCATE {table} CASCADE")  # in-app notifications point at reminders
             t0 = time.perf_counter()
             conn.execute(equivalent)  # type: ignore[arg-type]
             sql = time.perf_counter() - t0
             made_sql = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]  # type: ignore[index]
-            conn.execute(f"TRUNCATE {table}")
+            conn.execute(f"TRUNCATE {table} CASCADE")  # in-app notifications point at reminders
     finally:
         _restore_due_cases(main_url, due)
     ratio = first / sql
@@ -295,7 +305,10 @@ def m6_intake(server: Gunicorn, main_url: str, cookie: str, duration: int) -> Re
     csrf = "b" * 32
     with connect(main_url) as conn:
         before = conn.execute("SELECT coalesce(max(id), 0) FROM cases_case").fetchone()[0]  # type: ignore[index]
-    os.environ["BENCH_BODY"] = urlencode({**body, "csrfmiddlewaretoken": csrf})
+        people = conn.execute("SELECT coalesce(max(id), 0) FROM cases_beneficiary").fetchone()[0]  # type: ignore[index]
+    # urlencode escapes the marker's "@"s; intake.lua looks for the marker as written.
+    encoded = urlencode({**body, "csrfmiddlewaretoken": csrf}).replace("%40%40N%40%40", "@@N@@")
+    os.environ["BENCH_BODY"] = encoded
     r = wrk(
         server.base + "/cases/new/",
         cookie=f"{cookie}; csrftoken={csrf}",
@@ -308,13 +321,16 @@ def m6_intake(server: Gunicorn, main_url: str, cookie: str, duration: int) -> Re
         made = conn.execute("SELECT count(*) FROM cases_case WHERE id > %s", [before]).fetchone()[0]  # type: ignore[index]
         conn.execute("DELETE FROM cases_caseevent WHERE case_id > %s", [before])
         conn.execute("DELETE FROM cases_case WHERE id > %s", [before])
+        conn.execute("DELETE FROM cases_beneficiary WHERE id > %s", [people])
     return Result(
         "M6",
         what,
         r.rps,
         f"{r.rps:.0f} intakes/s, p95 {r.p95_ms:.0f} ms, {r.errors} errors, {made} cases stored",
         "report; 0 errors",
-        r.errors == 0 and made == r.requests,
+        # wrk counts the requests answered within its duration; the few still in flight
+        # when it stops are stored too, so every counted one must be (made >= requests).
+        r.errors == 0 and made >= r.requests,
     )
 
 

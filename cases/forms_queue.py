@@ -4,6 +4,9 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Priority
@@ -13,26 +16,86 @@ from psm.accounts.models import User
 MAX_BULK = 200
 
 
-class AssigneeChoiceField(forms.ModelChoiceField):
-    """Shows each person's open-case count so the work is balanced."""
+def person_label(user: Any) -> str:
+    """Name, role, kelurahan, open and overdue cases (when annotated), so the work is balanced."""
+    where = ""
+    volunteer = getattr(user, "volunteer", None)
+    if volunteer is not None:
+        where = f" · {volunteer.kelurahan}"
+    overdue = getattr(user, "overdue_cases", 0)
+    values = {
+        "name": user,
+        "role": user.get_role_display(),
+        "where": where,
+        "n": getattr(user, "open_cases", 0),
+        "late": overdue,
+    }
+    if overdue:
+        return str(_("%(name)s (%(role)s%(where)s) — %(n)d open, %(late)d overdue") % values)
+    return str(_("%(name)s (%(role)s%(where)s) — %(n)d open") % values)
 
-    def label_from_instance(self, obj: Any) -> str:
-        where = ""
-        volunteer = getattr(obj, "volunteer", None)
-        if volunteer is not None:
-            where = f" · {volunteer.kelurahan}"
-        role = obj.get_role_display()
-        overdue = getattr(obj, "overdue_cases", 0)
-        values = {
-            "name": obj,
-            "role": role,
-            "where": where,
-            "n": getattr(obj, "open_cases", 0),
-            "late": overdue,
-        }
-        if overdue:
-            return str(_("%(name)s (%(role)s%(where)s) — %(n)d open, %(late)d overdue") % values)
-        return str(_("%(name)s (%(role)s%(where)s) — %(n)d open") % values)
+
+class PersonSearchInput(forms.TextInput):
+    """A text box for a username or full name; with JavaScript, htmx fills a <datalist> with
+    matching people as one types (cases:assignee_search). Rendering never lists everybody:
+    the 500+ <option>s of a select made the triage page 30x slower at scale (bench M2)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            {
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "hx-get": reverse_lazy("cases:assignee_search"),
+                "hx-trigger": "input changed delay:300ms, focus once",
+                "hx-sync": "this:replace",
+                "hx-push-url": "false",
+                "hx-indicator": "this",
+                **(attrs or {}),
+            }
+        )
+
+    def _options_id(self, name: str, attrs: dict[str, Any] | None) -> str:
+        return f"{self.build_attrs(self.attrs, attrs).get('id') or name}-people"
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        options = self._options_id(name, attrs)
+        context["widget"]["attrs"]["list"] = options
+        context["widget"]["attrs"]["hx-target"] = f"#{options}"
+        return context
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        box = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', box, self._options_id(name, attrs))
+
+
+class PersonField(forms.ModelChoiceField):
+    """A person chosen by username (what the suggestions fill in), exact full name (when only
+    one person has it) or id (old links), among the field's queryset."""
+
+    widget = PersonSearchInput
+    default_error_messages = {
+        "invalid_choice": _("No one with this username or name can take cases here."),
+    }
+
+    def prepare_value(self, value: Any) -> Any:
+        if hasattr(value, "_meta"):
+            return value.username
+        return super().prepare_value(value)
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        text = " ".join(str(value).split())[:150]
+        qs = self.queryset if self.queryset is not None else User.objects.none()
+        found = list(qs.filter(username=text)[:1]) or list(qs.filter(full_name__iexact=text)[:2])
+        if len(found) != 1 and text.isdigit():
+            found = list(qs.filter(pk=text)[:1])
+        if len(found) != 1:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return found[0]
 
 
 class BulkActionForm(forms.Form):
@@ -48,11 +111,11 @@ class BulkActionForm(forms.Form):
         },
     )
     action = forms.ChoiceField(label=_("Action"), choices=list(ACTIONS.items()))
-    assignee = AssigneeChoiceField(
+    assignee = PersonField(
         queryset=User.objects.none(),
         required=False,
         label=_("Assign to"),
-        empty_label=_("Choose a person"),
+        help_text=_("Type a name; choose from the suggestions."),
     )
     priority = forms.ChoiceField(
         choices=[("", _("Choose a priority")), *Priority.choices],
@@ -92,6 +155,8 @@ class BulkActionForm(forms.Form):
         category_choices: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
+        # Its own ids: on /triage/ the filter form has fields of the same names.
+        kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         if category_choices is not None:  # reuse the list the filter already loaded
             self.fields["category"].choices = [  # type: ignore[attr-defined]

@@ -28,6 +28,16 @@ class Priority(models.TextChoices):
     LOW = "low", _("Low")
 
 
+# Emergency first: the triage queue's order (cases.queues) and the index that serves it.
+PRIORITY_RANK = models.Case(
+    models.When(priority=Priority.EMERGENCY, then=models.Value(0)),
+    models.When(priority=Priority.HIGH, then=models.Value(1)),
+    models.When(priority=Priority.NORMAL, then=models.Value(2)),
+    default=models.Value(3),
+    output_field=models.IntegerField(),
+)
+
+
 class Category(models.Model):
     """A case category: the 26 PPKS types plus home repair (RTLH). Editable by admins."""
 
@@ -252,6 +262,7 @@ class Case(models.Model):
             ),
             models.Index(
                 fields=["due_at"],
+                include=["priority", "first_response_at", "kelurahan", "category"],
                 condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
                 name="case_open_due_idx",
             ),
@@ -261,8 +272,36 @@ class Case(models.Model):
                 condition=Q(status="new"),
                 name="case_new_triage_due_idx",
             ),
+            # The triage queue's default order, read in index order (cases.queues.MergedRows).
+            models.Index(
+                PRIORITY_RANK,
+                models.F("created_at"),
+                models.F("id"),
+                condition=Q(status__in=["new", "verified"]),
+                name="case_triage_order_idx",
+            ),
+            # The case list filtered by an open status, newest first (bench M2).
+            models.Index(
+                fields=["status", "-created_at", "-id"],
+                condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
+                name="case_open_status_new_idx",
+            ),
             models.Index(fields=["kelurahan", "status"], name="case_kelurahan_status_idx"),
-            models.Index(fields=["created_at"], name="case_created_idx"),
+            # Covering: the dashboard's period and "new this week/month" numbers are
+            # index-only scans (no heap visits for the ~40k cases of 30 days at 1M cases).
+            models.Index(
+                fields=["created_at"],
+                include=[
+                    "status",
+                    "priority",
+                    "kelurahan",
+                    "category",
+                    "due_at",
+                    "first_response_at",
+                    "resolved_at",
+                ],
+                name="case_created_cover_idx",
+            ),
             # Dashboard at 1M cases (bench M1, EXPLAIN in README "Benchmarks"): the weekly
             # closed trend and the per-volunteer "cases filed in the period".
             models.Index(
@@ -562,3 +601,42 @@ class ExportLog(models.Model):
                 value = ", ".join(str(v) for v in value)
             parts.append(f"{key}={value}")
         return "; ".join(parts)
+
+
+# The zone the trend summary's weeks are cut in (the trigger in migration 0006 names it too).
+TREND_TIME_ZONE = "Asia/Makassar"
+
+
+class CaseTrendWeek(models.Model):
+    """Cases filed and cases closed per local week (Monday, WITA), kelurahan and category.
+
+    The dashboard's 12-month trend reads this instead of ~700,000 cases at 1M. It is exact by
+    construction: statement-level triggers on cases_case (migration 0006) apply every INSERT,
+    UPDATE (kelurahan, category, created/closed time), DELETE and COPY in the same transaction,
+    so no Python code writes it and bulk `QuerySet.update()` calls are covered as well.
+    """
+
+    week = models.DateField(_("week of"))
+    kelurahan = models.ForeignKey(
+        Kelurahan, on_delete=models.CASCADE, related_name="+", verbose_name=_("kelurahan")
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category")
+    )
+    filed = models.IntegerField(_("filed"), default=0)
+    closed = models.IntegerField(_("closed"), default=0)
+
+    class Meta:
+        verbose_name = _("weekly case count")
+        verbose_name_plural = _("weekly case counts")
+        constraints = [
+            # Covering: the 12-month trend is an index-only range scan of this key.
+            models.UniqueConstraint(
+                fields=["week", "kelurahan", "category"],
+                include=["filed", "closed"],
+                name="case_trend_week_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} {self.kelurahan_id}/{self.category_id}: {self.filed}/{self.closed}"

@@ -20,7 +20,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Category, Priority
+from cases.forms_queue import PersonField
+from cases.models import PRIORITY_RANK, Case, Category, Priority
 from cases.selectors import cases_visible_to
 from cases.services import assignable_users
 from psm.accounts.models import User
@@ -31,14 +32,6 @@ from volunteers.selectors import workload_annotations
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
 REFERENCE_RE = re.compile(r"^BJM-\d{4}-\d{1,6}$", re.IGNORECASE)
-
-PRIORITY_RANK = SqlCase(
-    When(priority=Priority.EMERGENCY, then=Value(0)),
-    When(priority=Priority.HIGH, then=Value(1)),
-    When(priority=Priority.NORMAL, then=Value(2)),
-    default=Value(3),
-    output_field=IntegerField(),
-)
 
 # Sort keys a user may ask for (?sort=key or -key); anything else falls back to the default.
 SORTS: dict[str, tuple[str, ...]] = {
@@ -74,6 +67,10 @@ def overdue_q(now: Any = None) -> Q:
     return _open() & Q(first_response_at__isnull=True, due_at__lt=now)
 
 
+class PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonField
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(
@@ -96,10 +93,9 @@ class CaseFilter(django_filters.FilterSet):
     priority = django_filters.ChoiceFilter(
         choices=Priority.choices, label=_("Priority"), empty_label=_("All priorities")
     )
-    assignee = django_filters.ModelChoiceFilter(
+    assignee = PersonFilter(
         queryset=User.objects.none(),  # set per request: people who can hold cases
         label=_("Assigned to"),
-        empty_label=_("Anyone"),
     )
     unassigned = django_filters.BooleanFilter(
         method="filter_unassigned", label=_("Unassigned only"), widget=forms.CheckboxInput
@@ -175,11 +171,52 @@ class BoundedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:  # type: ignore[override]
-        return self.object_list[: COUNT_LIMIT + 1].count()  # type: ignore[union-attr,attr-defined]
+        if isinstance(self.object_list, MergedRows):
+            return self.object_list.bounded_count(COUNT_LIMIT + 1)
+        # Unordered: the count needs no sort (at 1M cases sorting 17k in-progress cases
+        # to count them cost more than the page itself).
+        rows = self.object_list.order_by()  # type: ignore[union-attr,attr-defined]
+        return rows[: COUNT_LIMIT + 1].count()  # type: ignore[no-any-return]
 
     @property
     def capped(self) -> bool:
         return self.count > COUNT_LIMIT
+
+
+class MergedRows:
+    """The rows of several disjoint querysets in one order, read as a UNION ALL of branches
+    that are each ordered and cut at the page's end.
+
+    The triage queue's default ("waiting for triage" OR "assignee has left") as one query
+    cannot use an index for its order: at 1M cases PostgreSQL sorted every open case for each
+    page. Each branch alone walks an index in order (case_triage_order_idx for the first), so
+    a page reads about page-end rows per branch. Three queries: a bounded count, the page's
+    ids, the page's rows with their relations.
+    """
+
+    def __init__(self, parts: list[QuerySet[Case]], order: list[str], rows: QuerySet[Case]):
+        self.parts = parts
+        self.order = order
+        self.rows = rows
+        self.keys = [f.lstrip("-") for f in order]
+
+    def bounded_count(self, limit: int) -> int:
+        first, *rest = (p.order_by().values("pk")[:limit] for p in self.parts)
+        return first.union(*rest, all=True).count() if rest else first.count()
+
+    def __len__(self) -> int:  # pragma: no cover - the paginator calls bounded_count
+        return self.bounded_count(COUNT_LIMIT + 1)
+
+    def __getitem__(self, index: slice) -> list[Case]:
+        start, stop = index.start or 0, index.stop
+        if stop <= start:
+            return []
+        branches = [p.order_by(*self.order).values_list(*self.keys)[:stop] for p in self.parts]
+        first, *rest = branches
+        merged = first.union(*rest, all=True) if rest else first
+        ids = [row[self.keys.index("id")] for row in merged.order_by(*self.order)[start:stop]]
+        found = {case.pk: case for case in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
 
 
 @dataclass
@@ -191,29 +228,8 @@ class CaseQueue:
     triage: bool
 
 
-def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -> CaseQueue:
-    """The list page's rows for this user: filtered, sorted, one page, in constant queries."""
-    case_filter, qs, sort = filtered_cases(user, params, triage=triage)
-    qs = qs.select_related(
-        "beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by"
-    )
-    paginator = BoundedPaginator(qs, PAGE_SIZE)
-    page = paginator.get_page(page_number)
-    return CaseQueue(case_filter, page, paginator, sort, triage)
-
-
-def filtered_cases(
-    user: User, params: Any, *, triage: bool
-) -> tuple[CaseFilter, QuerySet[Case], str]:
-    """The filter, every matching case in list order, and the sort applied: one definition
-    for the list pages and the case-list exports, so an export holds the rows of the list."""
-    params = params.copy()
-    if triage and not any(params.get(k) for k in ("status", "reassign", "q")):
-        # The queue's default: what waits for triage, plus cases whose assignee has left.
-        base = cases_visible_to(user).filter(Q(status__in=TRIAGE_STATUSES) | needs_reassignment_q())
-    else:
-        base = cases_visible_to(user)
-    base = base.annotate(
+def _annotated(qs: QuerySet[Case], user: User) -> QuerySet[Case]:
+    qs = qs.annotate(
         priority_rank=PRIORITY_RANK,
         needs_reassignment=SqlCase(
             When(needs_reassignment_q(), then=Value(True)),
@@ -222,15 +238,43 @@ def filtered_cases(
         ),
     )
     if user.is_volunteer:
-        base = base.annotate(
+        qs = qs.annotate(
             mine=SqlCase(
                 When(Q(assignee=user) | Q(reported_by=user), then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
             )
         )
+    return qs
+
+
+RELATED = ("beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by")
+
+
+@dataclass
+class _Filtered:
+    case_filter: CaseFilter
+    qs: QuerySet[Case]
+    sort: str
+    order: list[str]
+    visible: QuerySet[Case]
+    triage_default: bool
+    valid: bool
+
+
+def _filtered(user: User, params: Any, *, triage: bool) -> _Filtered:
+    params = params.copy()
+    visible = cases_visible_to(user)
+    triage_default = triage and not any(params.get(k) for k in ("status", "reassign", "q"))
+    if triage_default:
+        # The queue's default: what waits for triage, plus cases whose assignee has left.
+        base = visible.filter(Q(status__in=TRIAGE_STATUSES) | needs_reassignment_q())
+    else:
+        base = visible
+    base = _annotated(base, user)
     case_filter = CaseFilter(params, queryset=base, user=user)
-    qs = case_filter.qs if case_filter.is_valid() else base.none()
+    valid = case_filter.is_valid()
+    qs = case_filter.qs if valid else base.none()
 
     default_sort = "priority" if triage else "-created"
     sort = params.get("sort") or default_sort
@@ -240,7 +284,47 @@ def filtered_cases(
     order = [f"-{f}" if sort.startswith("-") else f for f in SORTS[key]]
     if user.is_volunteer and "sort" not in params:
         order = ["mine", *order]  # volunteers see their own cases first
-    return case_filter, qs.order_by(*order), sort
+    qs = qs.select_related(*RELATED).order_by(*order)
+    return _Filtered(case_filter, qs, sort, order, visible, triage_default, valid)
+
+
+def filtered_cases(
+    user: User, params: Any, *, triage: bool
+) -> tuple[CaseFilter, QuerySet[Case], str]:
+    """The filter, every matching case in list order, and the sort applied: one definition
+    for the list pages and the case-list exports, so an export holds the rows of the list."""
+    found = _filtered(user, params, triage=triage)
+    return found.case_filter, found.qs, found.sort
+
+
+def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -> CaseQueue:
+    """The list page's rows for this user: filtered, sorted, one page, in constant queries."""
+    found = _filtered(user, params, triage=triage)
+    case_filter, visible, order = found.case_filter, found.visible, found.order
+    rows: QuerySet[Case] | MergedRows = found.qs
+    if found.triage_default and found.valid and found.sort == "priority":
+        # Same rows, same order, from two index-ordered branches (see MergedRows).
+        waiting = _annotated(visible.filter(status__in=TRIAGE_STATUSES), user)
+        # needs_reassignment_q() for the statuses past triage, written as "assignee among
+        # the people who left" so PostgreSQL walks case_open_assignee_idx per such person.
+        departed = User.objects.filter(
+            Q(is_active=False)
+            | Q(role=User.Role.VOLUNTEER, volunteer__status__in=["inactive", "suspended"])
+        ).values("pk")
+        left = _annotated(
+            visible.filter(
+                status__in=[Case.Status.ASSIGNED, Case.Status.IN_PROGRESS], assignee__in=departed
+            ),
+            user,
+        )
+        rows = MergedRows(
+            [case_filter.filter_queryset(waiting), case_filter.filter_queryset(left)],
+            order,
+            _annotated(visible, user).select_related(*RELATED),
+        )
+    paginator = BoundedPaginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
+    page = paginator.get_page(page_number)
+    return CaseQueue(case_filter, page, paginator, found.sort, triage)
 
 
 def assignees_with_workload() -> QuerySet[User]:
@@ -253,3 +337,13 @@ def assignees_with_workload() -> QuerySet[User]:
         .annotate(**workload_annotations(detail=False))
         .order_by("role", "open_cases", "full_name")
     )
+
+
+def people_search(text: str, *, limit: int = 20) -> QuerySet[User]:
+    """Suggestions for the assignee fields: who can take a case, matching the typed name or
+    username, least loaded first."""
+    text = " ".join(text.split())[:100]
+    qs = assignees_with_workload()
+    if text:
+        qs = qs.filter(Q(full_name__icontains=text) | Q(username__istartswith=text))
+    return qs[:limit]

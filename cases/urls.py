@@ -8,6 +8,7 @@ urlpatterns = [
     path("cases/", views_queue.case_list, name="list"),
     path("triage/", views_queue.triage, name="triage"),
     path("triage/bulk/", views_queue.triage_bulk, name="triage_bulk"),
+    path("triage/people/", views_queue.assignee_search, name="assignee_search"),
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
     path("reports/monthly/", views_exports.report_monthly, name="report_monthly"),
     path("reports/cases/", views_exports.export_cases, name="export_cases"),

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.forms_queue import BulkActionForm
-from cases.queues import assignees_with_workload, case_queue
+from cases.forms_queue import BulkActionForm, person_label
+from cases.queues import assignees_with_workload, case_queue, people_search
 from cases.selectors import cases_visible_to
 from cases.services.bulk import cases_bulk_apply
 from psm.accounts.access import require_officer
@@ -58,6 +58,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def triage(request: HttpRequest) -> HttpResponse:
     require_officer(request)
     return _render_queue(request, triage=True)
+
+
+@require_GET
+def assignee_search(request: HttpRequest) -> HttpResponse:
+    """htmx: <option>s for the assignee fields' <datalist> (what the officer typed so far)."""
+    require_officer(request)
+    text = request.GET.get("q") or request.GET.get("assignee") or ""
+    people = [(user.username, person_label(user)) for user in people_search(text)]
+    return render(request, "cases/person_options.html", {"people": people})
 
 
 @require_POST

@@ -469,6 +469,7 @@ MATRIX: dict[str, Entry] = {
     "cases:list": roles(default=200),
     "cases:triage": roles(staff=200, supervisor=200, admin=200),
     "cases:triage_bulk": roles(staff=400, supervisor=400, admin=400, method="post", data={}),
+    "cases:assignee_search": roles(staff=200, supervisor=200, admin=200),
     "cases:dashboard": roles(staff=200, supervisor=200, admin=200),
     # Exports (issue 6, item 3): supervisors and admins; GET shows the form, POST exports.
     "cases:report_monthly": roles(supervisor=200, admin=200),

@@ -288,11 +288,82 @@ def test_mark_duplicate_and_reject_from_the_queue(login, petugas, relawan_alalak
     assert spam.rejection_reason == "Laporan ganda via telepon"
 
 
-def test_assignee_choices_show_open_case_counts(login, petugas, relawan_alalak):
+def test_assignee_suggestions_show_open_case_counts(login, petugas, relawan_alalak):
     for _ in range(2):
         case_assign(case=file_case(relawan_alalak), assignee=relawan_alalak, actor=petugas)
-    html = login(petugas).get(reverse("cases:triage")).content.decode()
+    client = login(petugas)
+    html = client.get(reverse("cases:assignee_search"), {"assignee": "alalak"}).content.decode()
     assert "Relawan Alalak Utara (Relawan (PSM) · Alalak Utara) — 2 terbuka" in html
+    assert f'value="{relawan_alalak.username}"' in html
+    nobody = client.get(reverse("cases:assignee_search"), {"q": "zzz-nobody"}).content.decode()
+    assert "<option" not in nobody
+
+
+def test_triage_page_does_not_list_every_person(login, petugas, relawan_alalak, relawan_kuin):
+    html = login(petugas).get(reverse("cases:triage")).content.decode()
+    assert relawan_kuin.username not in html and "Relawan Kuin" not in html
+    assert html.count("<datalist") == 2  # the filter's and the bulk form's assignee boxes
+
+
+def test_assignee_typed_by_username_or_full_name_filters_and_assigns(
+    login, petugas, relawan_alalak, relawan_kuin
+):
+    cases = [file_case(relawan_alalak) for _ in range(2)]
+    client = login(petugas)
+    response = client.post(
+        reverse("cases:triage_bulk"),
+        {"cases": [cases[0].pk], "action": "assign", "assignee": relawan_kuin.username},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("cases:triage_bulk"),
+        {"cases": [cases[1].pk], "action": "assign", "assignee": " relawan  kuin CERUCUK "},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    for case in cases:
+        case.refresh_from_db()
+        assert case.assignee == relawan_kuin
+    listed = client.get(reverse("cases:list"), {"assignee": relawan_kuin.username})
+    assert sorted(refs(listed)) == sorted(c.reference for c in cases)
+    unknown = client.post(
+        reverse("cases:triage_bulk"),
+        {"cases": [cases[0].pk], "action": "assign", "assignee": "tidak-ada"},
+    )
+    assert unknown.status_code == 400
+    assert 'value="tidak-ada"' in unknown.content.decode()  # kept as typed, with a message
+    assert "Tidak ada orang dengan nama pengguna atau nama ini" in unknown.content.decode()
+
+
+def test_default_triage_pages_keep_one_order_across_both_kinds_of_rows(
+    login, petugas, relawan_alalak, relawan_kuin, monkeypatch
+):
+    """The default queue is read as two branches (waiting + assignee left); the pages must
+    equal one ORDER BY over both."""
+    import cases.queues
+
+    now = timezone.now()
+    made = []
+    for i, priority in enumerate(["normal", "emergency", "high", "low", "normal", "high"]):
+        made.append(
+            file_case(relawan_alalak, priority=priority, created_at=now - dt.timedelta(hours=i))
+        )
+    for case in made[3:]:
+        case_assign(case=case, assignee=relawan_kuin, actor=petugas)
+    User.objects.filter(pk=relawan_kuin.pk).update(is_active=False)  # made[3:] need reassigning
+    neither = file_case(relawan_alalak)
+    Case.objects.filter(pk=neither.pk).update(status="in_progress")  # not listed
+    expected = list(
+        Case.objects.filter(pk__in=[c.pk for c in made])
+        .annotate(rank=cases.queues.PRIORITY_RANK)
+        .order_by("rank", "created_at", "id")
+        .values_list("reference", flat=True)
+    )
+    monkeypatch.setattr(cases.queues, "PAGE_SIZE", 4)
+    client = login(petugas)
+    first = client.get(reverse("cases:triage"))
+    second = client.get(reverse("cases:triage"), {"page": 2})
+    assert refs(first) + refs(second) == expected
+    assert first.context["queue"].paginator.count == 6
 
 
 @pytest.mark.parametrize("url_name", ["cases:list", "cases:triage"])
