@@ -159,13 +159,17 @@ class PrivateCluster:
 
     def ctl(self, *args: str) -> None:
         opts = f"-h 127.0.0.1 -p {self.port} -k '' -c fsync=off"
-        subprocess.run(
-            [devdb._bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-o", opts]
+        # -t 120: on a loaded 2-core machine a stop/start may take longer than pg_ctl's 60 s.
+        done = subprocess.run(
+            [devdb._bin("pg_ctl"), "-D", str(self.pgdata), "-w", "-t", "120", "-o", opts]
             + ["-l", str(self.pgdata / "server.log"), *args],
-            check=True,
             capture_output=True,
             **self.as_user,  # type: ignore[call-overload]
         )
+        if done.returncode != 0:
+            log = self.pgdata / "server.log"
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise AssertionError(f"pg_ctl {args}: {done.stdout!r} {done.stderr!r}\n{tail}")
 
 
 class Hammer:
