@@ -6,6 +6,9 @@ rule may return the same reminder on every sweep and it is created (and sent) on
 occurrence is the due moment, so a new due time (priority changed) is a new reminder.
 Only open cases are read, through partial indexes on their due times; rules whose work is
 done stop reading old rows (a horizon), so a sweep does not grow with the case history.
+The high-volume rules (a due case x every officer: untriaged, emergency) return one
+SqlReminders instead: a SELECT inserted set-based, watermarked so that an idle sweep reads
+only what fell due or changed since the last one (issue 7, M5).
 """
 
 from __future__ import annotations
@@ -69,13 +72,21 @@ def _case_rule(
     sweep, or that changed since then (a raised priority moves the due time into the past;
     Case.updated_at, partial index case_open_updated_idx), are read, both minus
     SWEEP_MARK_MARGIN. A staff member added later therefore gets no reminders for cases that
-    were already due (they see them in the queues)."""
+    were already due (they see them in the queues). A case re-read in that window whose
+    reminders of this due time exist is skipped (one probe of the unique index), so a sweep
+    right after another creates and probes nothing per officer."""
     since = sweep_mark(rule=rule)
     window = ""
     params: list[object] = [kind, _sql_template(title), is_emergency, now]
     if since is not None:
-        window = f" AND (c.{due_column} > %s OR c.updated_at > %s)"
-        params += [since, since]
+        # A case re-read because it changed keeps its reminders while its due time stands.
+        window = (
+            f" AND (c.{due_column} > %s OR c.updated_at > %s)"
+            " AND NOT EXISTS (SELECT 1 FROM notifications_reminder r"
+            " WHERE r.subject_key = 'case:' || c.id AND r.kind = %s"
+            f" AND r.occurrence = {_iso('c.' + due_column)})"
+        )
+        params += [since, since, kind]
     params.append(roles)
     select = f"""
         SELECT 'case:' || c.id, %s, {_iso("c." + due_column)}, u.id,

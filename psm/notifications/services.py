@@ -208,11 +208,13 @@ def _insert_select(spec: SqlReminders, now: datetime) -> int:
             [State.PENDING.value, now, *spec.params],
         )
         created = max(cursor.rowcount, 0)
-    if spec.mark:
-        # Last writer wins: an older mark only widens the next window (never misses).
-        SweepMark.objects.update_or_create(
-            rule=spec.mark, defaults={"swept_until": spec.swept_until or now}
-        )
+        if spec.mark:
+            # Last writer wins: an older mark only widens the next window (never misses).
+            cursor.execute(
+                f"INSERT INTO {SweepMark._meta.db_table} (rule, swept_until) VALUES (%s, %s)"
+                " ON CONFLICT (rule) DO UPDATE SET swept_until = EXCLUDED.swept_until",
+                [spec.mark, spec.swept_until or now],
+            )  # nosec B608: the table name is the model's
     return created
 
 
