@@ -80,12 +80,11 @@ def _case_rule(
     params: list[object] = [kind, _sql_template(title), is_emergency, now]
     if since is not None:
         # A case re-read because it changed keeps its reminders while its due time stands.
-        window = (
-            f" AND (c.{due_column} > %s OR c.updated_at > %s)"
-            " AND NOT EXISTS (SELECT 1 FROM notifications_reminder r"
-            " WHERE r.subject_key = 'case:' || c.id AND r.kind = %s"
-            f" AND r.occurrence = {_iso('c.' + due_column)})"
-        )
+        window = f"""
+          AND (c.{due_column} > %s OR c.updated_at > %s)
+          AND NOT EXISTS (SELECT 1 FROM notifications_reminder r
+                          WHERE r.subject_key = 'case:' || c.id AND r.kind = %s
+                            AND r.occurrence = {_iso("c." + due_column)})"""  # nosec B608  # noqa: S608
         params += [since, since, kind]
     params.append(roles)
     select = f"""
@@ -95,7 +94,7 @@ def _case_rule(
         FROM cases_case c CROSS JOIN accounts_user u
         WHERE {where} AND c.{due_column} <= %s{window}
           AND u.role = ANY(%s) AND u.is_active
-    """  # nosec B608: column names and conditions are constants of this module
+    """  # nosec B608  # noqa: S608 (column names and conditions: constants of this module)
     return [SqlReminders(select=select, params=tuple(params), mark=rule, swept_until=now)]
 
 

@@ -42,9 +42,7 @@ def candidates(rule, now: dt.datetime) -> int:
         return cursor.fetchone()[0]
 
 
-def test_set_based_reminders_have_the_columns_the_python_rule_made(
-    relawan_alalak, petugas, kabid
-):
+def test_set_based_reminders_have_the_columns_the_python_rule_made(relawan_alalak, petugas, kabid):
     with time_machine.travel(at(23, 9, 0), tick=False):
         case = file_case(relawan_alalak)
     # A due time with microseconds: the occurrence must be Python's isoformat() exactly.
@@ -72,9 +70,7 @@ def test_whole_second_due_time_has_no_fraction_in_the_occurrence(relawan_alalak,
     assert "." not in Reminder.objects.get().occurrence
 
 
-def test_case_made_emergency_after_a_sweep_is_reminded_on_the_next(
-    relawan_alalak, petugas, kabid
-):
+def test_case_made_emergency_after_a_sweep_is_reminded_on_the_next(relawan_alalak, petugas, kabid):
     with time_machine.travel(at(23, 9, 0), tick=False):
         case = file_case(relawan_alalak, priority=Priority.NORMAL)
     run(emergency_cases, at(23, 10, 0))
@@ -83,6 +79,7 @@ def test_case_made_emergency_after_a_sweep_is_reminded_on_the_next(
     with time_machine.travel(at(24, 11, 0), tick=False):
         case_set_priority(case=case, priority=Priority.EMERGENCY, actor=petugas)
     case.refresh_from_db()
+    assert case.due_at is not None
     mark = SweepMark.objects.get(rule="emergency_cases").swept_until
     # Its due time (filed + 45 minutes) is now far before the window of due times.
     assert case.due_at < mark - SWEEP_MARK_MARGIN
@@ -91,9 +88,7 @@ def test_case_made_emergency_after_a_sweep_is_reminded_on_the_next(
     assert run(emergency_cases, at(24, 11, 6)) == 0
 
 
-def test_untriaged_case_whose_due_time_moves_earlier_is_reminded(
-    relawan_alalak, petugas
-):
+def test_untriaged_case_whose_due_time_moves_earlier_is_reminded(relawan_alalak, petugas):
     from cases.models import SlaPolicy
 
     with time_machine.travel(at(23, 9, 0), tick=False):

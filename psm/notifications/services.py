@@ -161,9 +161,7 @@ ON CONFLICT (subject_key, kind, occurrence, recipient_id) DO NOTHING
 """
 
 
-def reminders_create(
-    *, specs: Iterable[ReminderSpec | SqlReminders | Mapping[str, Any]]
-) -> int:
+def reminders_create(*, specs: Iterable[ReminderSpec | SqlReminders | Mapping[str, Any]]) -> int:
     """Insert reminders idempotently (INSERT ... ON CONFLICT DO NOTHING); return how many
     were new. Specs may be `ReminderSpec`s, dicts with the same keys, or `SqlReminders`
     (a set of reminders as one SELECT, inserted in one statement)."""
@@ -210,11 +208,12 @@ def _insert_select(spec: SqlReminders, now: datetime) -> int:
         created = max(cursor.rowcount, 0)
         if spec.mark:
             # Last writer wins: an older mark only widens the next window (never misses).
+            table = SweepMark._meta.db_table  # the model's table name, never input
             cursor.execute(
-                f"INSERT INTO {SweepMark._meta.db_table} (rule, swept_until) VALUES (%s, %s)"
-                " ON CONFLICT (rule) DO UPDATE SET swept_until = EXCLUDED.swept_until",
+                f"""INSERT INTO {table} (rule, swept_until) VALUES (%s, %s)
+                    ON CONFLICT (rule) DO UPDATE SET swept_until = EXCLUDED.swept_until""",  # nosec B608  # noqa: S608
                 [spec.mark, spec.swept_until or now],
-            )  # nosec B608: the table name is the model's
+            )
     return created
 
 
