@@ -76,21 +76,37 @@ def reminder_table() -> str:
     return str(model._meta.db_table)
 
 
+def reminder_marks_reset() -> str:
+    """SQL that forgets the sweep watermarks (psm.notifications.SweepMark), so the measured
+    first sweep is a first sweep: the harness makes cases due with raw SQL (no updated_at),
+    which a watermarked sweep after an earlier bench run would rightly not look at."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model("notifications", "SweepMark")
+    except LookupError:
+        return "SELECT 1"  # no watermarks in this branch
+    return f"DELETE FROM {model._meta.db_table}"  # nosec B608: the model's table name
+
+
 # The same rows as cases.reminders.untriaged_cases + reminders_create, in one statement:
-# new, non-emergency cases due by now, times every active staff member; the occurrence is
-# the due time as Python's isoformat() writes it in UTC (the unique key must match).
+# new, non-emergency cases due for triage by now, times every active staff member; the
+# occurrence is the triage due time as Python's isoformat() writes it in UTC (the unique key
+# must match).
 REMINDER_EQUIVALENT_SQL = """
 INSERT INTO {table}
     (subject_key, kind, occurrence, recipient_id, title, body, url, is_emergency,
      due_at, state, attempts, last_error, created_at, channels_sent)
 SELECT 'case:' || c.id, 'triage_overdue',
-       to_char(c.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
-       || CASE WHEN extract(microseconds FROM c.due_at)::int % 1000000 <> 0
-               THEN to_char(c.due_at AT TIME ZONE 'UTC', '.US') ELSE '' END || '+00:00',
+       to_char(c.triage_due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS')
+       || CASE WHEN extract(microseconds FROM c.triage_due_at)::bigint % 1000000 <> 0
+               THEN to_char(c.triage_due_at AT TIME ZONE 'UTC', '.US') ELSE '' END
+       || '+00:00',
        u.id, 'Case ' || c.reference || ' waits for triage past its due time', '',
-       '/cases/' || c.reference || '/', false, c.due_at, 'pending', 0, '', now(), '{{}}'
+       '/cases/' || c.reference || '/', false, c.triage_due_at, 'pending', 0, '', now(),
+       '{{}}'
 FROM cases_case c CROSS JOIN accounts_user u
-WHERE c.status = 'new' AND c.due_at <= now() AND c.priority <> 'emergency'
+WHERE c.status = 'new' AND c.triage_due_at <= now() AND c.priority <> 'emergency'
   AND u.role = 'staff' AND u.is_active
 ON CONFLICT (subject_key, kind, occurrence, recipient_id) DO NOTHING
 """

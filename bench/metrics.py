@@ -187,6 +187,7 @@ def m5_reminders(main_url: str) -> Result:
         sweep = adapters.reminder_sweep()
         table = adapters.reminder_table()
         equivalent = adapters.reminder_equivalent_sql()
+        marks_reset = adapters.reminder_marks_reset()
     except adapters.NotAvailable as exc:
         return Result(
             "M5",
@@ -201,6 +202,7 @@ def m5_reminders(main_url: str) -> Result:
     try:
         with connect(main_url, autocommit=True) as conn:
             conn.execute(f"TRUNCATE {table} CASCADE")  # in-app notifications point at reminders
+            conn.execute(marks_reset)  # type: ignore[arg-type]
         t0 = time.perf_counter()
         sweep()
         first = time.perf_counter() - t0
@@ -235,9 +237,10 @@ def _make_due_cases(url: str, n: int) -> int:
     with connect(url) as conn:
         conn.execute("DROP TABLE IF EXISTS bench_due_backup")
         conn.execute(
-            "CREATE TABLE bench_due_backup AS SELECT id, status, due_at, first_response_at"
-            " FROM cases_case WHERE status = ANY(%s) AND first_response_at IS NULL"
-            " AND due_at < now() UNION ALL (SELECT id, status, due_at, first_response_at"
+            "CREATE TABLE bench_due_backup AS SELECT id, status, due_at, triage_due_at,"
+            " first_response_at FROM cases_case WHERE status = ANY(%s)"
+            " AND first_response_at IS NULL AND (due_at < now() OR triage_due_at < now())"
+            " UNION ALL (SELECT id, status, due_at, triage_due_at, first_response_at"
             " FROM cases_case WHERE status = 'closed' ORDER BY id DESC LIMIT %s)",
             [["new", "verified"], n],
         )
@@ -248,7 +251,8 @@ def _make_due_cases(url: str, n: int) -> int:
         )
         conn.execute(
             "UPDATE cases_case SET status = 'new', first_response_at = NULL,"
-            " due_at = now() - interval '1 hour' WHERE id IN (SELECT id FROM bench_due_backup"
+            " due_at = now() - interval '1 hour', triage_due_at = now() - interval '1 hour'"
+            " WHERE id IN (SELECT id FROM bench_due_backup"
             " WHERE status = 'closed')"
         )
     return n
@@ -258,6 +262,7 @@ def _restore_due_cases(url: str, _n: int) -> None:
     with connect(url) as conn:
         conn.execute(
             "UPDATE cases_case c SET status = b.status, due_at = b.due_at,"
+            " triage_due_at = b.triage_due_at,"
             " first_response_at = b.first_response_at FROM bench_due_backup b WHERE b.id = c.id"
         )
         conn.execute("DROP TABLE bench_due_backup")

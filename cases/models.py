@@ -266,6 +266,12 @@ class Case(models.Model):
                 condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
                 name="case_open_due_idx",
             ),
+            # The reminder sweep's watermark: open cases changed since the last sweep.
+            models.Index(
+                fields=["updated_at"],
+                condition=Q(status__in=["new", "verified", "assigned", "in_progress"]),
+                name="case_open_updated_idx",
+            ),
             # The untriaged-case sweep: new cases by triage due time.
             models.Index(
                 fields=["triage_due_at"],

@@ -6,6 +6,9 @@ rule may return the same reminder on every sweep and it is created (and sent) on
 occurrence is the due moment, so a new due time (priority changed) is a new reminder.
 Only open cases are read, through partial indexes on their due times; rules whose work is
 done stop reading old rows (a horizon), so a sweep does not grow with the case history.
+The high-volume rules (a due case x every officer: untriaged, emergency) return one
+SqlReminders instead: a SELECT inserted set-based, watermarked so that an idle sweep reads
+only what fell due or changed since the last one (issue 7, M5).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from cases.queues import overdue_q
 from cases.sla import WITA, Calendar
 from psm.accounts.models import User
 from psm.notifications.models import Reminder
-from psm.notifications.services import ReminderSpec
+from psm.notifications.services import ReminderSpec, SqlReminders, sweep_mark
 from volunteers.models import ActivityReport, Volunteer, previous_month
 
 BATCH = 2000
@@ -38,57 +41,90 @@ def _officers(*roles: str) -> list[int]:
     return list(User.objects.filter(role__in=roles, is_active=True).values_list("pk", flat=True))
 
 
-def untriaged_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
+# Python's isoformat() of a UTC datetime, in SQL: the occurrence of the unique key must be
+# the same string whichever way a reminder was made.
+def _iso(column: str) -> str:
+    return (
+        f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS')"
+        f" || CASE WHEN extract(microseconds FROM {column})::bigint %% 1000000 <> 0"
+        f" THEN to_char({column} AT TIME ZONE 'UTC', '.US') ELSE '' END || '+00:00'"
+    )
+
+
+def _sql_template(translated: str) -> str:
+    """A translated "... %(ref)s ..." title as a format() template of PostgreSQL."""
+    return translated.replace("%", "%%").replace("%%(ref)s", "%s")
+
+
+def _case_rule(
+    *,
+    rule: str,
+    kind: str,
+    due_column: str,
+    where: str,
+    roles: list[str],
+    title: str,
+    is_emergency: bool,
+    now: dt.datetime,
+) -> list[SqlReminders]:
+    """One reminder per due case x each active officer of `roles`, as one INSERT ... SELECT.
+    Watermarked: after the first sweep only cases whose due time passed since the last
+    sweep, or that changed since then (a raised priority moves the due time into the past;
+    Case.updated_at, partial index case_open_updated_idx), are read, both minus
+    SWEEP_MARK_MARGIN. A staff member added later therefore gets no reminders for cases that
+    were already due (they see them in the queues). A case re-read in that window whose
+    reminders of this due time exist is skipped (one probe of the unique index), so a sweep
+    right after another creates and probes nothing per officer."""
+    since = sweep_mark(rule=rule)
+    window = ""
+    params: list[object] = [kind, _sql_template(title), is_emergency, now]
+    if since is not None:
+        # A case re-read because it changed keeps its reminders while its due time stands.
+        window = f"""
+          AND (c.{due_column} > %s OR c.updated_at > %s)
+          AND NOT EXISTS (SELECT 1 FROM notifications_reminder r
+                          WHERE r.subject_key = 'case:' || c.id AND r.kind = %s
+                            AND r.occurrence = {_iso("c." + due_column)})"""  # nosec B608  # noqa: S608
+        params += [since, since, kind]
+    params.append(roles)
+    select = f"""
+        SELECT 'case:' || c.id, %s, {_iso("c." + due_column)}, u.id,
+               format(%s, c.reference), '', '/cases/' || c.reference || '/', %s,
+               c.{due_column}
+        FROM cases_case c CROSS JOIN accounts_user u
+        WHERE {where} AND c.{due_column} <= %s{window}
+          AND u.role = ANY(%s) AND u.is_active
+    """  # nosec B608  # noqa: S608 (column names and conditions: constants of this module)
+    return [SqlReminders(select=select, params=tuple(params), mark=rule, swept_until=now)]
+
+
+def untriaged_cases(*, now: dt.datetime) -> list[SqlReminders]:
     """A new case not triaged by its due time -> every active staff member."""
-    staff = _officers(User.Role.STAFF)
-    cases = (
-        Case.objects.filter(status=Case.Status.NEW, triage_due_at__lte=now)
-        .exclude(priority=Priority.EMERGENCY)  # emergencies have their own, louder rule
-        .values_list("pk", "reference", "triage_due_at")
-        .order_by("triage_due_at")
+    return _case_rule(
+        rule="untriaged_cases",
+        kind="triage_overdue",
+        due_column="triage_due_at",
+        # emergencies have their own, louder rule
+        where="c.status = 'new' AND c.priority <> 'emergency'",
+        roles=[User.Role.STAFF.value],
+        title=_("Case %(ref)s waits for triage past its due time"),
+        is_emergency=False,
+        now=now,
     )
-    for pk, reference, due_at in cases.iterator(chunk_size=BATCH):
-        if due_at is None:  # excluded by the filter; for the type checker
-            continue
-        for user_id in staff:
-            yield ReminderSpec(
-                subject_key=f"case:{pk}",
-                kind="triage_overdue",
-                occurrence=due_at.isoformat(),
-                recipient_id=user_id,
-                title=_("Case %(ref)s waits for triage past its due time") % {"ref": reference},
-                url=f"/cases/{reference}/",
-                due_at=due_at,
-            )
 
 
-def emergency_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
+def emergency_cases(*, now: dt.datetime) -> list[SqlReminders]:
     """An emergency case not started within 45 minutes -> staff and supervisors at once."""
-    people = _officers(User.Role.STAFF, User.Role.SUPERVISOR)
-    cases = (
-        Case.objects.filter(
-            priority=Priority.EMERGENCY,
-            status__in=[Case.Status.NEW, Case.Status.VERIFIED, Case.Status.ASSIGNED],
-            due_at__lte=now,
-        )
-        .values_list("pk", "reference", "due_at")
-        .order_by("due_at")
+    return _case_rule(
+        rule="emergency_cases",
+        kind="emergency_not_started",
+        due_column="due_at",
+        where="c.priority = 'emergency' AND c.status IN ('new', 'verified', 'assigned')",
+        roles=[User.Role.STAFF.value, User.Role.SUPERVISOR.value],
+        title=_("EMERGENCY: case %(ref)s has not been started within 45 minutes"),
+        is_emergency=True,
+        now=now,
     )
-    for pk, reference, due_at in cases.iterator(chunk_size=BATCH):
-        if due_at is None:  # excluded by the filter; for the type checker
-            continue
-        for user_id in people:
-            yield ReminderSpec(
-                subject_key=f"case:{pk}",
-                kind="emergency_not_started",
-                occurrence=due_at.isoformat(),
-                recipient_id=user_id,
-                title=_("EMERGENCY: case %(ref)s has not been started within 45 minutes")
-                % {"ref": reference},
-                url=f"/cases/{reference}/",
-                is_emergency=True,
-                due_at=due_at,
-            )
 
 
 def visits_due(*, now: dt.datetime) -> Iterator[ReminderSpec]:

@@ -303,8 +303,9 @@ PSM_DEMO_PASSWORD = env.str("PSM_DEMO_PASSWORD", default="")
 
 # --- Reminders and notifications (psm.notifications) ------------------------------------
 # The beat task `dispatch` sweeps every REMINDER_SWEEP_SECONDS: it asks each sweeper in
-# PSM_REMINDER_SWEEPERS (dotted paths to `fn(*, now) -> Iterable[ReminderSpec]`) for due
-# reminders, inserts them idempotently, reclaims expired leases and enqueues deliveries.
+# PSM_REMINDER_SWEEPERS (dotted paths to `fn(*, now) -> Iterable[ReminderSpec |
+# SqlReminders]`) for due reminders, inserts them idempotently, reclaims expired leases and
+# enqueues deliveries.
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
 PSM_REMINDER_SWEEPERS: list[str] = env.list(
     "PSM_REMINDER_SWEEPERS",

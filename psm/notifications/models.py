@@ -147,3 +147,18 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SweepMark(models.Model):
+    """Until when a set-based sweep rule has looked (issue 7, M5): the next sweep reads only
+    cases that fell due or changed since then (minus a safety margin), not every due case."""
+
+    rule = models.CharField(_("rule"), max_length=100, primary_key=True)
+    swept_until = models.DateTimeField(_("swept until"))
+
+    class Meta:
+        verbose_name = _("sweep mark")
+        verbose_name_plural = _("sweep marks")
+
+    def __str__(self) -> str:
+        return f"{self.rule} @ {self.swept_until.isoformat()}"

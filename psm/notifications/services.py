@@ -43,7 +43,7 @@ from django.utils.module_loading import import_string
 
 from psm.accounts.models import User
 from psm.notifications import channels
-from psm.notifications.models import Notification, NotificationPreference, Reminder
+from psm.notifications.models import Notification, NotificationPreference, Reminder, SweepMark
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +82,32 @@ class ReminderSpec:
                 raise ValidationError(f"ReminderSpec.{name} is longer than {limit} characters")
         if self.due_at is not None and timezone.is_naive(self.due_at):
             raise ValidationError("ReminderSpec.due_at must be timezone-aware")
+
+
+@dataclass(frozen=True)
+class SqlReminders:
+    """What a set-based sweeper returns instead of many ReminderSpecs (issue 7, M5): a SELECT
+    of the columns (subject_key, kind, occurrence, recipient_id, title, body, url,
+    is_emergency, due_at), inserted by `reminders_create` in one INSERT ... SELECT ... ON
+    CONFLICT DO NOTHING. With `mark` set, the sweep time `swept_until` is stored under that
+    name in the same transaction (`sweep_mark` reads it for the next sweep's window)."""
+
+    select: str
+    params: tuple[Any, ...] = ()
+    mark: str = ""
+    swept_until: datetime | None = None
+
+
+# How far back of the last sweep a watermarked rule looks again: a case saved in a
+# transaction that committed after the sweep's snapshot carries an earlier updated_at.
+SWEEP_MARK_MARGIN = timedelta(minutes=10)
+
+
+def sweep_mark(*, rule: str) -> datetime | None:
+    """The start of the window a watermarked rule reads: its last sweep minus the margin
+    (None: never swept, read everything due)."""
+    swept = SweepMark.objects.filter(rule=rule).values_list("swept_until", flat=True).first()
+    return None if swept is None else swept - SWEEP_MARK_MARGIN
 
 
 def _as_spec(spec: ReminderSpec | Mapping[str, Any]) -> ReminderSpec:
@@ -123,14 +149,30 @@ ON CONFLICT (subject_key, kind, occurrence, recipient_id) DO NOTHING
 _CHUNK = 5000
 
 
-def reminders_create(*, specs: Iterable[ReminderSpec | Mapping[str, Any]]) -> int:
+_INSERT_SELECT = """
+INSERT INTO notifications_reminder
+    (subject_key, kind, occurrence, recipient_id, title, body, url, is_emergency,
+     due_at, state, attempts, last_error, created_at, channels_sent)
+SELECT s.subject_key, s.kind, s.occurrence, s.recipient_id, s.title, s.body, s.url,
+       s.is_emergency, s.due_at, %s, 0, '', %s, '{{}}'
+FROM ({select}) AS s(subject_key, kind, occurrence, recipient_id, title, body, url,
+                     is_emergency, due_at)
+ON CONFLICT (subject_key, kind, occurrence, recipient_id) DO NOTHING
+"""
+
+
+def reminders_create(*, specs: Iterable[ReminderSpec | SqlReminders | Mapping[str, Any]]) -> int:
     """Insert reminders idempotently (INSERT ... ON CONFLICT DO NOTHING); return how many
-    were new. Specs may be `ReminderSpec`s or dicts with the same keys."""
+    were new. Specs may be `ReminderSpec`s, dicts with the same keys, or `SqlReminders`
+    (a set of reminders as one SELECT, inserted in one statement)."""
     now = timezone.now()
     created = 0
     batch: list[ReminderSpec] = []
     with transaction.atomic():
         for spec in specs:
+            if isinstance(spec, SqlReminders):
+                created += _insert_select(spec, now)
+                continue
             batch.append(_as_spec(spec))
             if len(batch) >= _CHUNK:
                 created += _insert(batch, now)
@@ -155,6 +197,24 @@ def _insert(batch: list[ReminderSpec], now: datetime) -> int:
     with connection.cursor() as cursor:
         cursor.execute(_INSERT, [State.PENDING.value, now, *columns])
         return max(cursor.rowcount, 0)
+
+
+def _insert_select(spec: SqlReminders, now: datetime) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _INSERT_SELECT.format(select=spec.select),
+            [State.PENDING.value, now, *spec.params],
+        )
+        created = max(cursor.rowcount, 0)
+        if spec.mark:
+            # Last writer wins: an older mark only widens the next window (never misses).
+            table = SweepMark._meta.db_table  # the model's table name, never input
+            cursor.execute(
+                f"""INSERT INTO {table} (rule, swept_until) VALUES (%s, %s)
+                    ON CONFLICT (rule) DO UPDATE SET swept_until = EXCLUDED.swept_until""",  # nosec B608  # noqa: S608
+                [spec.mark, spec.swept_until or now],
+            )
+    return created
 
 
 # --- claim -----------------------------------------------------------------------------
