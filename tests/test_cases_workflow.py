@@ -211,3 +211,24 @@ def test_a_volunteer_cannot_assign(make_case, relawan_alalak, relawan_kuin):
         case_assign(case=case, assignee=relawan_kuin, actor=relawan_alalak)
     case.refresh_from_db()
     assert case.assignee is None and case.status == S.NEW
+
+
+def test_the_new_assignee_is_told_and_a_self_assignment_is_not(petugas, relawan_alalak):
+    from django.core.management import call_command
+
+    from cases.services import case_assign
+    from psm.notifications.models import Notification, Reminder
+
+    case = file_case(relawan_alalak)
+    case_assign(case=case, assignee=relawan_alalak, actor=petugas)
+    reminder = Reminder.objects.get(kind="case_assigned")
+    assert reminder.recipient_id == relawan_alalak.pk
+    assert case.reference in reminder.title and reminder.url == case.get_absolute_url()
+
+    call_command("send_reminders", verbosity=0)  # the same code as the beat's dispatch
+    note = Notification.objects.get(recipient=relawan_alalak)
+    assert case.reference in note.title
+
+    # Officers taking a case themselves need no message about it.
+    case_assign(case=case, assignee=petugas, actor=petugas)
+    assert Reminder.objects.filter(kind="case_assigned").count() == 1

@@ -183,7 +183,7 @@ def case_assign(*, case: Case, assignee: User, actor: User, note: str = "") -> C
     locked.status = to_status
     _mark_first_response(locked, actor, S.ASSIGNED, now)
     locked.save()
-    event_record(
+    event = event_record(
         case=locked,
         kind=CaseEvent.Kind.ASSIGNMENT,
         actor=actor,
@@ -192,8 +192,30 @@ def case_assign(*, case: Case, assignee: User, actor: User, note: str = "") -> C
         to_status=to_status,
         data={"assignee_id": assignee.pk, "assignee": str(assignee), "previous_id": previous},
     )
+    if assignee.pk != actor.pk:
+        _tell_assignee(case=locked, assignee=assignee, event=event)
     case.refresh_from_db()
     return locked
+
+
+def _tell_assignee(*, case: Case, assignee: User, event: CaseEvent) -> None:
+    """The new assignee hears of it (in-app at once with the next dispatch, plus the channels
+    they chose); written in the assignment's transaction, so a rolled-back assignment leaves
+    no message, and the event id makes a re-assignment a new message."""
+    from psm.notifications.services import ReminderSpec, reminders_create
+
+    reminders_create(
+        specs=[
+            ReminderSpec(
+                subject_key=f"case:{case.pk}",
+                kind="case_assigned",
+                occurrence=f"event:{event.pk}",
+                recipient_id=assignee.pk,
+                title=_("Case %(ref)s was assigned to you") % {"ref": case.reference},
+                url=case.get_absolute_url(),
+            )
+        ]
+    )
 
 
 @transaction.atomic
