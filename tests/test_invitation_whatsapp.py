@@ -3,11 +3,8 @@ here); the console gateway never prints a usable link outside development."""
 
 from __future__ import annotations
 
-import json
 import logging
 import re
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from django.core import mail
@@ -16,6 +13,7 @@ from django.urls import reverse
 
 from psm.accounts.services import invitation_create
 from tests.factories import UserFactory
+from tests.http_gateway import running_gateway
 from tests.test_volunteers_accounts import NEW_PASSWORD, _create_form
 from volunteers.models import Volunteer
 
@@ -23,32 +21,10 @@ pytestmark = pytest.mark.django_db
 LINK = re.compile(r"http://testserver(/\S+)")
 
 
-class Recorder(BaseHTTPRequestHandler):
-    received: list[dict] = []
-    status = 200
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append({"headers": dict(self.headers), "json": json.loads(body)})
-        self.send_response(type(self).status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def gateway(settings):
-    Recorder.received = []
-    Recorder.status = 200
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.WHATSAPP_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
-    settings.WHATSAPP_GATEWAY_TOKEN = "rahasia-uji"
-    yield Recorder
-    server.shutdown()
-    server.server_close()
+    with running_gateway(settings) as recorder:
+        yield recorder
 
 
 def _reachable(user, phone: str = "+6281299990002") -> None:

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +14,7 @@ from psm.notifications import channels, services
 from psm.notifications.models import Reminder
 from psm.notifications.services import ReminderSpec
 from tests.factories import UserFactory
+from tests.http_gateway import running_gateway
 from tests.test_notifications_delivery import free_port
 
 MORNING = dt.datetime(2026, 3, 10, 10, 0, tzinfo=ZoneInfo("Asia/Makassar"))
@@ -28,33 +26,10 @@ def _morning():
         yield
 
 
-class Gateway(BaseHTTPRequestHandler):
-    """A local WhatsApp gateway: records each request, answers with `status`."""
-
-    received: list[dict] = []
-    status = 200
-
-    def do_POST(self):  # noqa: N802 - http.server's name
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append({"headers": dict(self.headers), "json": json.loads(body)})
-        self.send_response(type(self).status)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture
 def gateway(settings):
-    Gateway.received = []
-    Gateway.status = 200
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Gateway)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.WHATSAPP_GATEWAY_URL = f"http://127.0.0.1:{server.server_port}/send"
-    settings.WHATSAPP_GATEWAY_TOKEN = "rahasia-uji"
-    yield Gateway
-    server.shutdown()
+    with running_gateway(settings) as recorder:
+        yield recorder
 
 
 def whatsapp_user():
