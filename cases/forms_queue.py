@@ -64,6 +64,14 @@ class PersonSearchInput(forms.TextInput):
         context["widget"]["attrs"]["hx-target"] = f"#{options}"
         return context
 
+    def fast_extras(self, ident: str) -> tuple[dict[str, str], SafeString]:
+        """For psm.fastforms: the attributes get_context adds, and the <datalist> after."""
+        options = f"{ident}-people"
+        return (
+            {"list": options, "hx-target": f"#{options}"},
+            format_html('<datalist id="{}"></datalist>', options),
+        )
+
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         box = super().render(name, value, attrs, renderer)
         return format_html('{}<datalist id="{}"></datalist>', box, self._options_id(name, attrs))

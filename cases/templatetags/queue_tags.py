@@ -4,6 +4,8 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from cases.rows import render_rows
+
 register = template.Library()
 
 
@@ -39,4 +41,16 @@ def sort_header(context: template.Context, key: str, label: str) -> str:
         href,
         label,
         format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
+    )
+
+
+@register.simple_tag(takes_context=True)
+def queue_rows(context: template.Context) -> SafeString:
+    """The page's <tr>s (cases.rows: drawn in Python, the labels translated once)."""
+    queue = context["queue"]
+    return render_rows(
+        queue.page.object_list,
+        triage=queue.triage,
+        selected=context.get("selected") or set(),
+        names=queue.filter.names,
     )

@@ -1,0 +1,189 @@
+"""Bootstrap 5 form fields rendered in Python: the markup crispy-forms' bootstrap5 pack gives
+(`div_id_*`, `form-label`, `form-select`, `form-check`, `is-invalid`, `form-text`), without
+its template per field and Django's template per <option>.
+
+Used where a page draws many fields on every request: the case list and the triage queue
+draw 19 (filters and bulk action) and crispy took half of their server time (bench M2).
+Forms drawn once in a while (intake, detail) keep `|crispy`. Widgets this module does not
+know fall back to Django's own rendering, so nothing is ever dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.forms.boundfield import BoundField
+from django.forms.utils import flatatt
+from django.forms.widgets import ChoiceWidget, Input
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+
+# The widgets drawn here; their subclasses too (PersonSearchInput is a TextInput).
+_CHOICE_CHECKBOXES = forms.CheckboxSelectMultiple
+_SELECTS = (forms.Select, forms.SelectMultiple)
+CHECKED = SafeString(" checked")
+SELECTED = SafeString(" selected")
+
+
+def _input_class(widget: forms.Widget) -> str:
+    """crispy's class pair: the widget's lower-cased class name, then Bootstrap's."""
+    name = widget.__class__.__name__.lower()
+    if isinstance(widget, forms.CheckboxInput):
+        return f"{name} form-check-input"
+    if isinstance(widget, _SELECTS):
+        return (
+            "select form-select"
+            if not isinstance(widget, forms.SelectMultiple)
+            else ("selectmultiple form-select")
+        )
+    return f"{name} form-control"
+
+
+def _values(bf: BoundField, widget: ChoiceWidget) -> set[str]:
+    """The chosen option values as the widget's own template sees them (None: "")."""
+    return set(widget.format_value(bf.value()))
+
+
+def _errors(bf: BoundField, ident: str) -> SafeString:
+    return format_html_join(
+        "",
+        '<span id="error_{}_{}" class="invalid-feedback d-block"><strong>{}</strong></span>',
+        ((n, ident, message) for n, message in enumerate(bf.errors, 1)),
+    )
+
+
+def _help(bf: BoundField, ident: str) -> SafeString:
+    if not bf.help_text:
+        return SafeString("")
+    return format_html('<div id="{}_helptext" class="form-text">{}</div>', ident, bf.help_text)
+
+
+def _attrs(bf: BoundField, widget: forms.Widget, ident: str, extra_class: str) -> dict[str, Any]:
+    attrs: dict[str, Any] = dict(widget.attrs)
+    css = _input_class(widget)
+    if bf.errors:
+        css += " is-invalid"
+        attrs["aria-invalid"] = "true"
+    if attrs.get("class"):
+        css = f"{css} {attrs['class']}"
+    attrs["class"] = f"{css} {extra_class}".strip()
+    described = [f"{ident}_helptext"] if bf.help_text else []
+    described += [f"error_{n}_{ident}" for n in range(1, len(bf.errors) + 1)]
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    attrs["id"] = ident
+    return bf.build_widget_attrs(attrs, widget)  # required and disabled, as Django decides
+
+
+def _options(bf: BoundField, widget: ChoiceWidget) -> SafeString:
+    chosen = _values(bf, widget)
+    keys = (
+        ("" if v is None else str(getattr(v, "value", v)), label) for v, label in widget.choices
+    )
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((key, SELECTED if key in chosen else "", label) for key, label in keys),
+    )
+
+
+def _label(bf: BoundField, ident: str, css: str = "form-label") -> SafeString:
+    if bf.field.required:
+        return format_html(
+            '<label for="{}" class="{} requiredField">{}'
+            '<span class="asteriskField">*</span></label>',
+            ident,
+            css,
+            bf.label,
+        )
+    return format_html('<label for="{}" class="{}">{}</label>', ident, css, bf.label)
+
+
+def render_field(bf: BoundField, extra_class: str = "") -> SafeString:
+    """One field as crispy's bootstrap5 `as_crispy_field` would draw it."""
+    widget = bf.field.widget
+    ident = bf.auto_id or f"id_{bf.html_name}"
+    if isinstance(widget, forms.HiddenInput | forms.MultipleHiddenInput):
+        return bf.as_widget()
+    if isinstance(widget, _CHOICE_CHECKBOXES):
+        chosen = _values(bf, widget)
+        invalid = " is-invalid" if bf.errors else ""
+        boxes = format_html_join(
+            "",
+            '<div class="form-check"><input type="checkbox" class="form-check-input{}"'
+            ' name="{}" value="{}" id="{}_{}"{}><label for="{}_{}" class="form-check-label">'
+            "{}</label></div>",
+            (
+                (invalid, bf.html_name, value, ident, n)
+                + (CHECKED if str(value) in chosen else "", ident, n, label)
+                for n, (value, label) in enumerate(widget.choices)
+            ),
+        )
+        return format_html(
+            '<div id="div_{}" class="mb-3"><fieldset><legend class="form-label fs-6">{}</legend>'
+            "<div>{}</div>{}{}</fieldset></div>",
+            ident,
+            bf.label,
+            boxes,
+            _errors(bf, ident),
+            _help(bf, ident),
+        )
+    if isinstance(widget, forms.CheckboxInput):
+        attrs = _attrs(bf, widget, ident, extra_class)
+        checked = widget.check_test(bf.value())
+        return format_html(
+            '<div class="mb-3"><div id="div_{}" class="form-check">'
+            '<input type="checkbox" name="{}"{}{}>{}{}{}</div></div>',
+            ident,
+            bf.html_name,
+            flatatt(attrs),
+            CHECKED if checked else "",
+            _label(bf, ident, "form-check-label"),
+            _errors(bf, ident),
+            _help(bf, ident),
+        )
+    if isinstance(widget, _SELECTS):
+        attrs = _attrs(bf, widget, ident, extra_class)
+        if isinstance(widget, forms.SelectMultiple):
+            attrs["multiple"] = True
+        control = format_html(
+            '<select name="{}"{}>{}</select>',
+            bf.html_name,
+            flatatt(attrs),
+            _options(bf, widget),
+        )
+    elif isinstance(widget, forms.Textarea):
+        attrs = _attrs(bf, widget, ident, extra_class)
+        value = bf.value()
+        control = format_html(
+            '<textarea name="{}"{}>\n{}</textarea>',
+            bf.html_name,
+            flatatt(attrs),
+            widget.format_value(value) or "",
+        )
+    elif isinstance(widget, Input) and not isinstance(widget, forms.FileInput):
+        attrs = _attrs(bf, widget, ident, extra_class)
+        extras = getattr(widget, "fast_extras", None)
+        more, after = extras(ident) if extras else ({}, "")
+        attrs.update(more)
+        value = widget.format_value(bf.value())
+        control = format_html(
+            '<input type="{}" name="{}"{}{}>',
+            widget.input_type,
+            bf.html_name,
+            format_html(' value="{}"', value) if value not in (None, "") else "",
+            flatatt(attrs),
+        )
+        if after:  # e.g. the person search box's <datalist>
+            control = format_html("{}{}", control, after)
+    else:  # anything else: Django's own widget, with crispy's classes
+        control = bf.as_widget(attrs=_attrs(bf, widget, ident, extra_class))
+    return format_html(
+        '<div id="div_{}" class="mb-3">{}{}{}{}</div>',
+        ident,
+        _label(bf, ident),
+        control,
+        _errors(bf, ident),
+        _help(bf, ident),
+    )

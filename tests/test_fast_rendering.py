@@ -1,0 +1,204 @@
+"""The Python-drawn parts of the busiest pages (bench M1/M2) say what the templates said:
+psm.fastforms against crispy-forms, cases.rows against the queue's SQL rule, and the
+dashboard's long tables against humanize's number format."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html.parser import HTMLParser
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.http import QueryDict
+from django.utils import translation
+
+from cases.forms_dashboard import DashboardForm
+from cases.forms_queue import BulkActionForm
+from cases.models import Case
+from cases.queues import CaseFilter, needs_reassignment_q
+from cases.rows import needs_reassignment, short_datetime
+from cases.services import case_assign
+from cases.views_dashboard import _long_tables
+from psm.accounts.models import User
+from psm.fastforms import render_field
+from tests.cases_support import file_case
+
+pytestmark = pytest.mark.django_db
+
+
+class _Controls(HTMLParser):
+    """What a user and a screen reader get from a field: its controls with their state,
+    the labels and what they label, option texts, help and error texts."""
+
+    KEEP = ("name", "id", "type", "value", "for", "list", "hx-get", "hx-target", "placeholder")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[tuple] = []
+        self._text_of: list | None = None
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        a = dict(attrs)
+        if tag in ("input", "select", "textarea", "option", "label", "legend", "datalist"):
+            state = tuple(
+                sorted(
+                    k for k in ("checked", "selected", "required", "multiple", "disabled") if k in a
+                )
+            )
+            invalid = "is-invalid" in (a.get("class") or "").split()
+            kept = tuple((k, a[k]) for k in self.KEEP if a.get(k) is not None)
+            item: list[Any] = [tag, kept, state, invalid, ""]
+            self.items.append(item)  # type: ignore[arg-type]
+            self._text_of = item if tag in ("option", "label", "legend", "textarea") else None
+        elif "form-text" in (a.get("class") or "") or "invalid-feedback" in (a.get("class") or ""):
+            item = ["help" if "form-text" in a.get("class", "") else "error", (), (), False, ""]
+            self.items.append(item)  # type: ignore[arg-type]
+            self._text_of = item
+
+    def handle_data(self, data: str) -> None:
+        if self._text_of is not None:
+            self._text_of[4] = " ".join((self._text_of[4] + " " + data).split())
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("option", "label", "legend", "textarea", "div", "span"):
+            self._text_of = None
+
+
+def controls(html: str) -> list[list]:
+    parser = _Controls()
+    parser.feed(str(html))
+    return [
+        [*i[:4], i[4].replace("*", "").strip()] if i[0] == "label" else list(i)
+        for i in parser.items
+    ]
+
+
+def _same(bf) -> None:
+    fast, crispy = controls(render_field(bf)), controls(as_crispy_field(bf))
+    assert fast == crispy, (bf.name, fast, crispy)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {
+            "status": ["new", "assigned"],
+            "priority": "high",
+            "overdue": "on",
+            "q": 'Siti "<b>"',
+            "created_from": "2026-01-02",
+            "assignee": "nobody-here",
+        },
+        {"created_to": "not a date", "category": "999999", "kelurahan": "abc"},
+    ],
+)
+def test_filter_fields_draw_what_crispy_drew(petugas, data):
+    query = QueryDict(mutable=True)
+    for key, value in (data or {}).items():
+        query.setlist(key, value if isinstance(value, list) else [value])
+    with translation.override("id"):
+        case_filter = CaseFilter(query if data else None, queryset=Case.objects.all(), user=petugas)
+        case_filter.is_valid()
+        for bf in case_filter.form:
+            _same(bf)
+
+
+def test_bulk_fields_with_errors_draw_what_crispy_drew(petugas):
+    with translation.override("id"):
+        form = BulkActionForm(
+            {"action": "assign", "reason": "x" * 3, "duplicate_of": "BJM-1", "cases": ["0"]},
+            cases=Case.objects.all(),
+            assignees=User.objects.all(),
+        )
+        assert not form.is_valid()
+        assert form["assignee"].errors and form["cases"].errors
+        for name in ("action", "assignee", "priority", "category", "duplicate_of", "reason"):
+            _same(form[name])
+
+
+def test_dashboard_fields_draw_what_crispy_drew():
+    with translation.override("id"):
+        for data in (None, {"period": "custom", "start": "2026-02-01", "end": "bad"}):
+            form = DashboardForm(data)
+            form.fields["kecamatan"].widget.choices = [("", "Semua"), (1, "Banjarmasin Utara")]
+            form.fields["category"].widget.choices = [("", "Semua"), (3, "Lansia")]
+            form.is_valid()
+            for bf in form:
+                _same(bf)
+
+
+def test_an_error_is_announced_with_its_field():
+    form = DashboardForm({"period": "custom", "start": "2026-02-01", "end": "tidak"})
+    assert not form.is_valid()
+    html = str(render_field(form["end"]))
+    assert 'aria-invalid="true"' in html and 'aria-describedby="error_1_id_end"' in html
+    assert 'id="error_1_id_end"' in html
+
+
+def test_the_python_reassignment_rule_is_the_sql_one(petugas, relawan_alalak, relawan_kuin):
+    """cases.rows.needs_reassignment (drawn per row) agrees with needs_reassignment_q (the
+    queue's filter) for every kind of assignee and state."""
+    from volunteers.models import Volunteer
+
+    cases = []
+    for who in (relawan_alalak, relawan_kuin, petugas):
+        for closed in (False, True):
+            case = file_case(relawan_alalak)
+            case_assign(case=case, assignee=who, actor=petugas)
+            if closed:
+                Case.objects.filter(pk=case.pk).update(status=Case.Status.CLOSED)
+            cases.append(case.pk)
+    cases.append(file_case(relawan_alalak).pk)  # nobody assigned
+    Volunteer.objects.filter(user=relawan_kuin).update(status="suspended")
+    User.objects.filter(pk=petugas.pk).update(is_active=False)
+    rows = Case.objects.filter(pk__in=cases).select_related("assignee__volunteer")
+    python = {c.pk for c in rows if needs_reassignment(c)}
+    sql = set(
+        Case.objects.filter(needs_reassignment_q(), pk__in=cases).values_list("pk", flat=True)
+    )
+    assert sql == python and len(python) == 2
+
+
+def test_long_dashboard_tables_group_thousands_like_intcomma():
+    board = SimpleNamespace(
+        by_category=[("Lansia <terlantar>", 12345)],
+        by_kelurahan=[SimpleNamespace(name="Alalak Utara", kecamatan="Utara", count=1234567)],
+        trend=[(dt.date(2026, 8, 17), 1500, 7)],
+    )
+    with translation.override("id"):
+        tables = _long_tables(board)
+        assert f'<td class="text-end">{intcomma(12345)}</td>' in tables["category_rows"]
+        assert "Lansia &lt;terlantar&gt;" in tables["category_rows"]
+        assert f">{intcomma(1234567)}</td>" in tables["kelurahan_rows"]
+        assert "<td>17 Agu 2026</td>" in tables["trend_rows"]
+    empty = _long_tables(SimpleNamespace(by_category=[], by_kelurahan=[], trend=[]))
+    assert 'colspan="2"' in empty["category_rows"]
+
+
+def test_short_datetime_is_the_date_filter():
+    from django.template.defaultfilters import date
+    from django.utils import timezone
+
+    moment = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)  # 1 Jan in WITA
+    with translation.override("id"):
+        expected = date(timezone.localtime(moment), "d M Y H:i")
+        assert short_datetime(moment) == expected == "01 Jan 2027 07:30"
+    assert short_datetime(None) == "—"
+
+
+def test_queue_rows_escape_what_people_typed(login, petugas, relawan_alalak):
+    from django.urls import reverse
+
+    from tests.cases_support import beneficiary
+
+    person = beneficiary(name='Budi <script>alert("x")</script> & Sari')
+    case = file_case(relawan_alalak, beneficiary=person, priority="emergency")
+    html = login(petugas).get(reverse("cases:triage")).content.decode()
+    assert "<script>alert" not in html
+    assert "Budi &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sari" in html
+    assert '<tr class="table-danger"><td><input class="form-check-input" type="checkbox"' in html
+    assert f'href="/cases/{case.reference}/">{case.reference}</a>' in html
