@@ -22,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from cases.models import Case, Priority
 from psm.nik import mask_nik
+from psm.spreadsheet import as_text
 
 CHUNK = 2000
 FIELDS = (
@@ -38,8 +39,6 @@ FIELDS = (
     "beneficiary__name",
     "beneficiary__nik",
 )
-# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns() -> list[str]:
@@ -101,10 +100,7 @@ def csv_cell(value: Any) -> str:
         return ""
     if isinstance(value, dt.datetime):
         return value.strftime("%Y-%m-%d %H:%M")
-    text = str(value)
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
+    return as_text(str(value))
 
 
 class _Echo:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from psm.nik import SEX_FEMALE, SEX_MALE, generate_nik
 from volunteers.models import Volunteer, VolunteerChange
-from volunteers.services import roster_import
+from volunteers.services import roster_import, volunteer_update
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["username", "nama_lengkap", "email", "nik", "kelurahan", "tahun_sk", "status"]
@@ -156,7 +157,7 @@ def test_unreadable_file_and_missing_columns_are_clear_errors(login, admin_user)
 def test_export_then_import_changes_nothing(
     login, admin_user, relawan_alalak, relawan_kuin, django_capture_on_commit_callbacks
 ):
-    from volunteers.services import volunteer_set_status, volunteer_update
+    from volunteers.services import volunteer_set_status
 
     roster_import(
         content=_xlsx([_good(1), _good(2)]), file_format="xlsx", actor=admin_user, dry_run=False
@@ -247,3 +248,27 @@ def test_a_formula_in_a_name_is_exported_as_text_not_as_a_live_formula(
     cells = [c for row in sheet.iter_rows() for c in row if c.value == formula]
     assert cells and all(c.data_type == "s" for c in cells)
     assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_a_formula_in_the_roster_csv_is_text_and_imports_back_unchanged(
+    login, admin_user, relawan_alalak
+):
+    """CSV has no cell types: cells a spreadsheet would run start with an apostrophe, which
+    the roster import takes off again (phone numbers start with + too)."""
+    formula = '=HYPERLINK("http://evil.example","klik")'
+    relawan_alalak.full_name = formula
+    relawan_alalak.save()
+    volunteer_update(
+        volunteer=relawan_alalak.volunteer,
+        data={"whatsapp": "0813 1111 2222", "skills": "-lansia"},
+        actor=admin_user,
+    )
+    exported = login(admin_user).get(reverse("volunteers:export"), {"format": "csv"})
+    rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
+    cells = [cell for row in rows[1:] for cell in row]
+    assert "'" + formula in cells and "'+6281311112222" in cells and "'-lansia" in cells
+    assert not [c for c in cells if c.startswith(("=", "+", "-", "@"))]
+    result = roster_import(
+        content=exported.content, file_format="csv", actor=admin_user, dry_run=True
+    )
+    assert not result.has_errors and result.totals["unchanged"] == 1

@@ -23,6 +23,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from psm.accounts.models import User
 from psm.crypto import nik_hash
 from psm.nik import parse_nik
+from psm.spreadsheet import from_text
 from volunteers.models import Kelurahan, Volunteer, VolunteerChange
 from volunteers.resources import COLUMNS, FORMATS, REQUIRED_COLUMNS
 from volunteers.services.roster import (
@@ -126,7 +127,7 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return from_text(str(value).strip())  # an exported CSV's '=… / '+62… cells
 
 
 def read_rows(content: bytes, file_format: str) -> tuple[list[dict[str, str]], list[str]]:
