@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.formfields import PhoneNumberField
 
+from cases.forms_queue import PersonField
 from cases.models import Beneficiary, Case, Category, Priority
 from cases.selectors import beneficiaries_visible_to
 from cases.services.attachments import MAX_FILES, attachment_check
@@ -246,30 +247,20 @@ class TransitionForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    assignee = forms.ModelChoiceField(
+    """The case page's assignment: a search box like triage's (cases:assignee_search suggests
+    people with their open and overdue cases), never a <select> of every volunteer, which
+    made the page ~50 KB heavier and counted every person's workload on each view."""
+
+    assignee = PersonField(
         queryset=User.objects.none(),
         label=_("Assign to"),
-        error_messages={"invalid_choice": _("Choose a person from the list.")},
+        help_text=_("Type a name; choose from the suggestions."),
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=4000)
 
     def __init__(self, *args: Any, assignees: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["assignee"]
-        field.queryset = assignees  # type: ignore[attr-defined]
-        field.label_from_instance = _assignee_label  # type: ignore[attr-defined]
-
-
-def _assignee_label(user: User) -> str:
-    open_count = getattr(user, "open_cases", None)
-    role = user.get_role_display()
-    if open_count is None:
-        return f"{user} ({role})"
-    overdue = getattr(user, "overdue_cases", 0)
-    values = {"name": user, "role": role, "n": open_count, "late": overdue}
-    if overdue:
-        return str(_("%(name)s (%(role)s, %(n)d open, %(late)d overdue)") % values)
-    return str(_("%(name)s (%(role)s, %(n)d open)") % values)
+        self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
 
 
 class NoteForm(forms.Form):

@@ -31,7 +31,6 @@ from psm.accesslog.services import access_record, access_record_many
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
 from psm.ratelimit import limit
-from volunteers.selectors import workload_annotations
 
 VISIT_CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.REJECTED)
 
@@ -168,11 +167,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
 
 
 def _assignees() -> Any:
-    return (
-        services.assignable_users()
-        .annotate(**workload_annotations(detail=False))
-        .order_by("role", "full_name", "username")
-    )
+    return services.assignable_users()
 
 
 def _back(case: Case) -> HttpResponse:

@@ -387,3 +387,25 @@ def test_list_queries_do_not_grow_with_rows(login, kabid, relawan_alalak, petuga
     at_fifty = count_queries()
     assert at_five == at_fifty
     assert at_fifty <= 12
+
+
+def test_the_case_page_assigns_by_typed_name_without_listing_everyone(
+    login, petugas, relawan_alalak, relawan_kuin
+):
+    """The case page's assign box works like triage's: a username or exact full name; a
+    name nobody has keeps the page with the typed text and changes nothing."""
+    case = file_case(relawan_alalak)
+    client = login(petugas)
+    page = client.get(case.get_absolute_url()).content.decode()
+    assign_form = page.split("/assign/")[1].split("</form>")[0]
+    assert 'list="id_assignee-people"' in assign_form and "<option" not in assign_form
+    url = reverse("cases:assign", args=[case.reference])
+    response = client.post(url, {"assignee": "Relawan Nowhere"})
+    assert response.status_code == 400
+    assert 'value="Relawan Nowhere"' in response.content.decode()
+    case.refresh_from_db()
+    assert case.assignee is None and case.status == Case.Status.NEW
+    response = client.post(url, {"assignee": " relawan  kuin cerucuk ", "note": "Dekat"})
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert case.assignee == relawan_kuin and case.status == Case.Status.ASSIGNED
