@@ -409,3 +409,44 @@ def test_the_case_page_assigns_by_typed_name_without_listing_everyone(
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.assignee == relawan_kuin and case.status == Case.Status.ASSIGNED
+
+
+def test_a_bulk_assignment_sends_the_assignee_one_message(login, petugas, relawan_alalak):
+    """Assigning many cases at once tells the assignee once, with every reference; one case
+    assigned from the queue links to that case."""
+    from django.core.management import call_command
+
+    from psm.notifications.models import Notification, Reminder
+
+    made = [file_case(relawan_alalak) for _ in range(3)]
+    client = login(petugas)
+    response = client.post(
+        reverse("cases:triage_bulk"),
+        {"cases": [c.pk for c in made], "action": "assign", "assignee": relawan_alalak.username},
+    )
+    assert response.status_code == 302
+    assert not Reminder.objects.filter(kind="case_assigned").exists()
+    digest = Reminder.objects.get(kind="cases_assigned", recipient=relawan_alalak)
+    assert digest.title == "3 kasus ditugaskan kepada Anda"
+    assert set(digest.body.split(", ")) == {c.reference for c in made}
+    assert digest.url == reverse("cases:list")
+
+    one = file_case(relawan_alalak)
+    client.post(
+        reverse("cases:triage_bulk"),
+        {"cases": [one.pk], "action": "assign", "assignee": relawan_alalak.username},
+    )
+    single = Reminder.objects.filter(kind="cases_assigned").exclude(pk=digest.pk).get()
+    assert single.title == "1 kasus ditugaskan kepada Anda" and single.url == one.get_absolute_url()
+
+    call_command("send_reminders", verbosity=0)
+    assert Notification.objects.filter(recipient=relawan_alalak).count() == 2
+
+    # Officers assigning cases to themselves get no message.
+    mine = file_case(relawan_alalak)
+    client.post(
+        reverse("cases:triage_bulk"),
+        {"cases": [mine.pk], "action": "assign", "assignee": petugas.username},
+    )
+    told = Reminder.objects.filter(recipient=petugas, kind__in=["case_assigned", "cases_assigned"])
+    assert not told.exists()

@@ -21,6 +21,7 @@ from cases.services.workflow import (
     case_set_category,
     case_set_priority,
     case_transition,
+    tell_assigned_many,
 )
 from psm.accounts.models import User
 
@@ -66,7 +67,7 @@ def cases_bulk_apply(
             if action == "assign":
                 if assignee is None:
                     raise ValidationError(_("Choose who gets the cases."))
-                case_assign(assignee=assignee, note=note, **kwargs)
+                case_assign(assignee=assignee, note=note, tell=False, **kwargs)
             elif action == "verify":
                 case_transition(to_status=Case.Status.VERIFIED, note=note, **kwargs)
             elif action == "priority":
@@ -85,4 +86,6 @@ def cases_bulk_apply(
             result.skipped.append((case.reference, _message(error)))
         else:
             result.done.append(case.reference)
+    if action == "assign" and assignee is not None:
+        tell_assigned_many(assignee=assignee, actor=actor, references=result.done)
     return result

@@ -153,8 +153,11 @@ def assignable_users() -> Any:
 
 
 @transaction.atomic
-def case_assign(*, case: Case, assignee: User, actor: User, note: str = "") -> Case:
-    """Give an open case to a volunteer or officer. A new/verified case becomes assigned."""
+def case_assign(
+    *, case: Case, assignee: User, actor: User, note: str = "", tell: bool = True
+) -> Case:
+    """Give an open case to a volunteer or officer. A new/verified case becomes assigned.
+    `tell=False`: the caller tells the assignee itself (bulk assignment sends one digest)."""
     if not actor.is_officer:
         raise TransitionRefused(_("Only Dinsos officers assign cases."), code="assign_forbidden")
     locked = _lock(case)
@@ -192,7 +195,7 @@ def case_assign(*, case: Case, assignee: User, actor: User, note: str = "") -> C
         to_status=to_status,
         data={"assignee_id": assignee.pk, "assignee": str(assignee), "previous_id": previous},
     )
-    if assignee.pk != actor.pk:
+    if tell and assignee.pk != actor.pk:
         _tell_assignee(case=locked, assignee=assignee, event=event)
     case.refresh_from_db()
     return locked
@@ -213,6 +216,43 @@ def _tell_assignee(*, case: Case, assignee: User, event: CaseEvent) -> None:
                 recipient_id=assignee.pk,
                 title=_("Case %(ref)s was assigned to you") % {"ref": case.reference},
                 url=case.get_absolute_url(),
+            )
+        ]
+    )
+
+
+def tell_assigned_many(*, assignee: User, actor: User, references: list[str]) -> None:
+    """One message for a bulk assignment (one per case made 200 WhatsApp messages for 200
+    cases): how many, their references, a link to the assignee's list."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from django.utils.translation import ngettext
+
+    from psm.notifications.services import ReminderSpec, reminders_create
+
+    if not references or assignee.pk == actor.pk:
+        return
+    count = len(references)
+    if count == 1:
+        url = reverse("cases:detail", kwargs={"reference": references[0]})
+    else:
+        url = reverse("cases:list")
+        if assignee.is_officer:  # volunteers' list starts with their own cases anyway
+            url += "?" + urlencode({"assignee": assignee.username})
+    reminders_create(
+        specs=[
+            ReminderSpec(
+                subject_key=f"user:{assignee.pk}",
+                kind="cases_assigned",
+                occurrence=f"bulk:{timezone.now().isoformat()}",
+                recipient_id=assignee.pk,
+                title=ngettext(
+                    "%(n)d case was assigned to you", "%(n)d cases were assigned to you", count
+                )
+                % {"n": count},
+                body=", ".join(references),
+                url=url,
             )
         ]
     )
