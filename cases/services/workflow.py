@@ -201,23 +201,25 @@ def case_assign(
     return locked
 
 
-def _tell_assignee(*, case: Case, assignee: User, event: CaseEvent) -> None:
-    """The new assignee hears of it (in-app at once with the next dispatch, plus the channels
-    they chose); written in the assignment's transaction, so a rolled-back assignment leaves
-    no message, and the event id makes a re-assignment a new message."""
+def _tell(assignee: User, **spec: Any) -> None:
+    """One message to `assignee` (in-app at the next dispatch, plus the channels they chose),
+    written in the caller's transaction."""
     from psm.notifications.services import ReminderSpec, reminders_create
 
-    reminders_create(
-        specs=[
-            ReminderSpec(
-                subject_key=f"case:{case.pk}",
-                kind="case_assigned",
-                occurrence=f"event:{event.pk}",
-                recipient_id=assignee.pk,
-                title=_("Case %(ref)s was assigned to you") % {"ref": case.reference},
-                url=case.get_absolute_url(),
-            )
-        ]
+    reminders_create(specs=[ReminderSpec(recipient_id=assignee.pk, **spec)])
+
+
+def _tell_assignee(*, case: Case, assignee: User, event: CaseEvent) -> None:
+    """The new assignee hears of it; written in the assignment's transaction, so a
+    rolled-back assignment leaves no message, and the event id makes a re-assignment a new
+    message."""
+    _tell(
+        assignee,
+        subject_key=f"case:{case.pk}",
+        kind="case_assigned",
+        occurrence=f"event:{event.pk}",
+        title=_("Case %(ref)s was assigned to you") % {"ref": case.reference},
+        url=case.get_absolute_url(),
     )
 
 
@@ -229,8 +231,6 @@ def tell_assigned_many(*, assignee: User, actor: User, references: list[str]) ->
     from django.urls import reverse
     from django.utils.translation import ngettext
 
-    from psm.notifications.services import ReminderSpec, reminders_create
-
     if not references or assignee.pk == actor.pk:
         return
     count = len(references)
@@ -240,21 +240,15 @@ def tell_assigned_many(*, assignee: User, actor: User, references: list[str]) ->
         url = reverse("cases:list")
         if assignee.is_officer:  # volunteers' list starts with their own cases anyway
             url += "?" + urlencode({"assignee": assignee.username})
-    reminders_create(
-        specs=[
-            ReminderSpec(
-                subject_key=f"user:{assignee.pk}",
-                kind="cases_assigned",
-                occurrence=f"bulk:{timezone.now().isoformat()}",
-                recipient_id=assignee.pk,
-                title=ngettext(
-                    "%(n)d case was assigned to you", "%(n)d cases were assigned to you", count
-                )
-                % {"n": count},
-                body=", ".join(references),
-                url=url,
-            )
-        ]
+    title = ngettext("%(n)d case was assigned to you", "%(n)d cases were assigned to you", count)
+    _tell(
+        assignee,
+        subject_key=f"user:{assignee.pk}",
+        kind="cases_assigned",
+        occurrence=f"bulk:{timezone.now().isoformat()}",
+        title=title % {"n": count},
+        body=", ".join(references),
+        url=url,
     )
 
 
