@@ -24,6 +24,7 @@ _CHOICE_CHECKBOXES = forms.CheckboxSelectMultiple
 _SELECTS = (forms.Select, forms.SelectMultiple)
 CHECKED = SafeString(" checked")
 SELECTED = SafeString(" selected")
+DISABLED = SafeString(" disabled")
 
 
 def _input_class(widget: forms.Widget) -> str:
@@ -41,8 +42,25 @@ def _input_class(widget: forms.Widget) -> str:
 
 
 def _values(bf: BoundField, widget: ChoiceWidget) -> set[str]:
-    """The chosen option values as the widget's own template sees them (None: "")."""
-    return set(widget.format_value(bf.value()))
+    """The chosen option values as the widget's own template sees them (None: ""); some
+    widgets (NullBooleanSelect) format to one string, not a list."""
+    value = widget.format_value(bf.value())
+    return {value} if isinstance(value, str) else {str(v) for v in value}
+
+
+def _drawn_here(widget: forms.Widget) -> bool:
+    """Widgets this module draws exactly. Grouped choices (optgroups), and inputs whose own
+    get_context changes what is drawn (PasswordInput drops the value), go to Django."""
+    if isinstance(widget, ChoiceWidget):
+        return not any(isinstance(label, list | tuple) for _v, label in widget.choices)
+    if isinstance(widget, forms.CheckboxInput):
+        return True  # its get_context only adds "checked", drawn here from check_test
+    if isinstance(widget, Input):
+        return (
+            not isinstance(widget, forms.FileInput)
+            and type(widget).get_context is Input.get_context
+        ) or hasattr(widget, "fast_extras")
+    return isinstance(widget, forms.Textarea)
 
 
 def _errors(bf: BoundField, ident: str) -> SafeString:
@@ -59,6 +77,12 @@ def _help(bf: BoundField, ident: str) -> SafeString:
     return format_html('<div id="{}_helptext" class="form-text">{}</div>', ident, bf.help_text)
 
 
+def _described_by(bf: BoundField, ident: str) -> str:
+    described = [f"{ident}_helptext"] if bf.help_text else []
+    described += [f"error_{n}_{ident}" for n in range(1, len(bf.errors) + 1)]
+    return " ".join(described)
+
+
 def _attrs(bf: BoundField, widget: forms.Widget, ident: str, extra_class: str) -> dict[str, Any]:
     attrs: dict[str, Any] = dict(widget.attrs)
     css = _input_class(widget)
@@ -68,10 +92,9 @@ def _attrs(bf: BoundField, widget: forms.Widget, ident: str, extra_class: str) -
     if attrs.get("class"):
         css = f"{css} {attrs['class']}"
     attrs["class"] = f"{css} {extra_class}".strip()
-    described = [f"{ident}_helptext"] if bf.help_text else []
-    described += [f"error_{n}_{ident}" for n in range(1, len(bf.errors) + 1)]
+    described = _described_by(bf, ident)
     if described:
-        attrs["aria-describedby"] = " ".join(described)
+        attrs["aria-describedby"] = described
     attrs["id"] = ident
     return bf.build_widget_attrs(attrs, widget)  # required and disabled, as Django decides
 
@@ -105,25 +128,38 @@ def render_field(bf: BoundField, extra_class: str = "") -> SafeString:
     widget = bf.field.widget
     ident = bf.auto_id or f"id_{bf.html_name}"
     if isinstance(widget, forms.HiddenInput | forms.MultipleHiddenInput):
-        return bf.as_widget()
+        return SafeString(str(bf))  # nosec B703 - BoundField.__str__ is Django's own safe HTML
+    drawn = _draw(bf, widget, ident, extra_class)
+    if bf.field.show_hidden_initial:
+        return format_html("{}{}", drawn, bf.as_hidden(only_initial=True))
+    return drawn
+
+
+def _draw(bf: BoundField, widget: forms.Widget, ident: str, extra_class: str) -> SafeString:
+    if not _drawn_here(widget):  # Django's own widget, with crispy's classes and frame
+        control = bf.as_widget(attrs=_attrs(bf, widget, ident, extra_class))
+        return _framed(bf, ident, control)
     if isinstance(widget, _CHOICE_CHECKBOXES):
         chosen = _values(bf, widget)
         invalid = " is-invalid" if bf.errors else ""
+        state = DISABLED if bf.field.disabled else ""
         boxes = format_html_join(
             "",
             '<div class="form-check"><input type="checkbox" class="form-check-input{}"'
-            ' name="{}" value="{}" id="{}_{}"{}><label for="{}_{}" class="form-check-label">'
+            ' name="{}" value="{}" id="{}_{}"{}{}><label for="{}_{}" class="form-check-label">'
             "{}</label></div>",
             (
-                (invalid, bf.html_name, value, ident, n)
+                (invalid, bf.html_name, value, ident, n, state)
                 + (CHECKED if str(value) in chosen else "", ident, n, label)
                 for n, (value, label) in enumerate(widget.choices)
             ),
         )
+        described = _described_by(bf, ident)
         return format_html(
-            '<div id="div_{}" class="mb-3"><fieldset><legend class="form-label fs-6">{}</legend>'
-            "<div>{}</div>{}{}</fieldset></div>",
+            '<div id="div_{}" class="mb-3"><fieldset{}><legend class="form-label fs-6">{}'
+            "</legend><div>{}</div>{}{}</fieldset></div>",
             ident,
+            format_html(' aria-describedby="{}"', described) if described else "",
             bf.label,
             boxes,
             _errors(bf, ident),
@@ -162,7 +198,7 @@ def render_field(bf: BoundField, extra_class: str = "") -> SafeString:
             flatatt(attrs),
             widget.format_value(value) or "",
         )
-    elif isinstance(widget, Input) and not isinstance(widget, forms.FileInput):
+    else:  # an Input (see _drawn_here)
         attrs = _attrs(bf, widget, ident, extra_class)
         extras = getattr(widget, "fast_extras", None)
         more, after = extras(ident) if extras else ({}, "")
@@ -170,15 +206,17 @@ def render_field(bf: BoundField, extra_class: str = "") -> SafeString:
         value = widget.format_value(bf.value())
         control = format_html(
             '<input type="{}" name="{}"{}{}>',
-            widget.input_type,
+            widget.input_type,  # type: ignore[attr-defined]  # an Input (_drawn_here)
             bf.html_name,
             format_html(' value="{}"', value) if value not in (None, "") else "",
             flatatt(attrs),
         )
         if after:  # e.g. the person search box's <datalist>
             control = format_html("{}{}", control, after)
-    else:  # anything else: Django's own widget, with crispy's classes
-        control = bf.as_widget(attrs=_attrs(bf, widget, ident, extra_class))
+    return _framed(bf, ident, control)
+
+
+def _framed(bf: BoundField, ident: str, control: SafeString) -> SafeString:
     return format_html(
         '<div id="div_{}" class="mb-3">{}{}{}{}</div>',
         ident,

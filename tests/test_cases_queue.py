@@ -450,3 +450,36 @@ def test_a_bulk_assignment_sends_the_assignee_one_message(login, petugas, relawa
     )
     told = Reminder.objects.filter(recipient=petugas, kind__in=["case_assigned", "cases_assigned"])
     assert not told.exists()
+
+
+def test_a_failing_bulk_run_still_tells_about_the_cases_it_assigned(
+    petugas, relawan_alalak, monkeypatch
+):
+    from cases.services import bulk
+    from psm.notifications.models import Reminder
+
+    made = [file_case(relawan_alalak) for _ in range(3)]
+    real_assign = bulk.case_assign
+    calls = []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["case"].reference)
+        if len(calls) == 2:
+            raise RuntimeError("database went away")
+        return real_assign(**kwargs)
+
+    monkeypatch.setattr(bulk, "case_assign", flaky)
+    with pytest.raises(RuntimeError):
+        bulk.cases_bulk_apply(cases=made, action="assign", actor=petugas, assignee=relawan_alalak)
+    digest = Reminder.objects.get(kind="cases_assigned")
+    assert digest.body == made[0].reference
+
+    # A message that cannot be written does not undo or hide the assignments.
+    monkeypatch.setattr(bulk, "case_assign", real_assign)
+    monkeypatch.setattr(
+        bulk, "tell_assigned_many", lambda **kw: (_ for _ in ()).throw(RuntimeError("x"))
+    )
+    result = bulk.cases_bulk_apply(
+        cases=made[1:], action="assign", actor=petugas, assignee=relawan_alalak
+    )
+    assert result.done == [c.reference for c in made[1:]] and not result.skipped

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms
 from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
 from django.utils import translation
@@ -202,3 +203,41 @@ def test_queue_rows_escape_what_people_typed(login, petugas, relawan_alalak):
     assert "Budi &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Sari" in html
     assert '<tr class="table-danger"><td><input class="form-check-input" type="checkbox"' in html
     assert f'href="/cases/{case.reference}/">{case.reference}</a>' in html
+
+
+class _Odd(forms.Form):
+    """Fields the list pages do not use today, so the renderer is right for the next page."""
+
+    grouped = forms.ChoiceField(
+        choices=[("", "—"), ("Utara", [("1", "Alalak Utara"), ("2", "Kuin Utara")]), ("3", "X")]
+    )
+    maybe = forms.NullBooleanField(required=False)
+    secret = forms.CharField(widget=forms.PasswordInput, required=False)
+    kinds = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b", "B")],
+        widget=forms.CheckboxSelectMultiple,
+        disabled=True,
+        required=False,
+        help_text="Pilih satu atau lebih.",
+    )
+    since = forms.DateField(required=False, show_hidden_initial=True)
+    agree = forms.BooleanField()
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        None,
+        {"grouped": "2", "maybe": "true", "secret": "rahasia", "since": "2026-01-02"},
+        {"grouped": "nope", "maybe": "false", "kinds": ["a"], "agree": "on"},
+    ],
+)
+def test_other_widgets_draw_what_crispy_drew(data):
+    form = _Odd(data, initial={"since": dt.date(2026, 1, 1)})
+    form.is_valid()
+    for bf in form:
+        _same(bf)
+    if data and data.get("secret"):
+        assert "rahasia" not in str(render_field(form["secret"]))
+    assert 'type="hidden" name="initial-since"' in str(render_field(form["since"]))
+    assert str(render_field(form["kinds"])).count(" disabled") == 2

@@ -272,3 +272,13 @@ def test_a_formula_in_the_roster_csv_is_text_and_imports_back_unchanged(
         content=exported.content, file_format="csv", actor=admin_user, dry_run=True
     )
     assert not result.has_errors and result.totals["unchanged"] == 1
+
+
+def test_only_csv_cells_lose_the_export_apostrophe():
+    from volunteers.services.importing import read_rows
+
+    xlsx_rows, _errors = read_rows(_xlsx([["relawan9", "'-Ani", "", "", "Pelambuan"]]), "xlsx")
+    assert xlsx_rows[0]["nama_lengkap"] == "'-Ani"  # typed in a sheet: kept as typed
+    csv_body = b"username,nama_lengkap,kelurahan\nrelawan9,'-Ani,Pelambuan\n"
+    csv_rows, _errors = read_rows(csv_body, "csv")
+    assert csv_rows[0]["nama_lengkap"] == "-Ani"  # as_text's mark, from an export

@@ -7,6 +7,7 @@ skipped with its reason while the others go through. The officer sees both lists
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ from cases.services.workflow import (
 )
 from psm.accounts.models import User
 
+logger = logging.getLogger(__name__)
+
 ACTIONS = {
     "assign": _("Assign"),
     "verify": _("Verify"),
@@ -39,6 +42,15 @@ ACTIONS = {
 class BulkResult:
     done: list[str] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _tell(*, assignee: User, actor: User, references: list[str]) -> None:
+    """The digest must not turn a done bulk action into an error page: the assignments are
+    committed and the officer needs the list of what was done and skipped."""
+    try:
+        tell_assigned_many(assignee=assignee, actor=actor, references=references)
+    except Exception:  # noqa: BLE001 - logged; the assignments stand
+        logger.exception("bulk assignment: the assignee %s was not told", assignee.pk)
 
 
 def _message(error: ValidationError) -> str:
@@ -61,31 +73,34 @@ def cases_bulk_apply(
     if action not in ACTIONS:
         raise ValidationError(_("Unknown action."), code="unknown_action")
     result = BulkResult()
-    for case in cases:
-        kwargs: dict[str, Any] = {"case": case, "actor": actor}
-        try:
-            if action == "assign":
-                if assignee is None:
-                    raise ValidationError(_("Choose who gets the cases."))
-                case_assign(assignee=assignee, note=note, tell=False, **kwargs)
-            elif action == "verify":
-                case_transition(to_status=Case.Status.VERIFIED, note=note, **kwargs)
-            elif action == "priority":
-                case_set_priority(priority=priority, note=note, **kwargs)
-            elif action == "category":
-                if category is None:
-                    raise ValidationError(_("Choose a category."))
-                case_set_category(category=category, note=note, **kwargs)
-            elif action == "reject":
-                case_transition(to_status=Case.Status.REJECTED, reason=reason, **kwargs)
-            elif action == "duplicate":
-                if duplicate_of is None:
-                    raise ValidationError(_("Give the reference of the original case."))
-                case_mark_duplicate(duplicate_of=duplicate_of, **kwargs)
-        except ValidationError as error:
-            result.skipped.append((case.reference, _message(error)))
-        else:
-            result.done.append(case.reference)
-    if action == "assign" and assignee is not None:
-        tell_assigned_many(assignee=assignee, actor=actor, references=result.done)
+    try:
+        for case in cases:
+            kwargs: dict[str, Any] = {"case": case, "actor": actor}
+            try:
+                if action == "assign":
+                    if assignee is None:
+                        raise ValidationError(_("Choose who gets the cases."))
+                    case_assign(assignee=assignee, note=note, tell=False, **kwargs)
+                elif action == "verify":
+                    case_transition(to_status=Case.Status.VERIFIED, note=note, **kwargs)
+                elif action == "priority":
+                    case_set_priority(priority=priority, note=note, **kwargs)
+                elif action == "category":
+                    if category is None:
+                        raise ValidationError(_("Choose a category."))
+                    case_set_category(category=category, note=note, **kwargs)
+                elif action == "reject":
+                    case_transition(to_status=Case.Status.REJECTED, reason=reason, **kwargs)
+                elif action == "duplicate":
+                    if duplicate_of is None:
+                        raise ValidationError(_("Give the reference of the original case."))
+                    case_mark_duplicate(duplicate_of=duplicate_of, **kwargs)
+            except ValidationError as error:
+                result.skipped.append((case.reference, _message(error)))
+            else:
+                result.done.append(case.reference)
+    finally:
+        # Whatever happened to the later cases, the committed ones are told (one message).
+        if action == "assign" and assignee is not None:
+            _tell(assignee=assignee, actor=actor, references=result.done)
     return result

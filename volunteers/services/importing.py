@@ -127,7 +127,7 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return from_text(str(value).strip())  # an exported CSV's '=… / '+62… cells
+    return str(value).strip()
 
 
 def read_rows(content: bytes, file_format: str) -> tuple[list[dict[str, str]], list[str]]:
@@ -147,9 +147,12 @@ def read_rows(content: bytes, file_format: str) -> tuple[list[dict[str, str]], l
         return [], [
             _("Required columns are missing: %(columns)s.") % {"columns": ", ".join(missing)}
         ]
+    # CSV cells a spreadsheet would run were exported as '=…, '+62…: take the mark off.
+    # XLSX cells are typed (text stays text), so they are read as they are.
+    read = (lambda v: from_text(_cell(v))) if file_format == "csv" else _cell
     rows = []
     for values in dataset:
-        row = {h: _cell(v) for h, v in zip(headers, values, strict=False) if h}
+        row = {h: read(v) for h, v in zip(headers, values, strict=False) if h}
         if any(row.values()):
             rows.append(row)
     if len(rows) > MAX_ROWS:
