@@ -14,6 +14,7 @@ from cases.models import (
     ExportLog,
     SlaPolicy,
 )
+from psm.admin import ReadOnlyAdmin
 from psm.crypto import nik_hash
 
 
@@ -119,18 +120,9 @@ class CollectiveLeaveAdmin(admin.ModelAdmin):
 
 
 @admin.register(ExportLog)
-class ExportLogAdmin(admin.ModelAdmin):
+class ExportLogAdmin(ReadOnlyAdmin):
     """Read-only: entries are written by the export views, and nobody edits the record."""
 
     list_display = ("created_at", "user", "kind", "row_count", "include_nik", "purpose")
     list_filter = ("kind", "include_nik")
     search_fields = ("user__username", "user__full_name", "purpose")
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -1,8 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
+from psm.admin import ReadOnlyAdmin
 from volunteers.models import (
     ActivityReport,
     Kecamatan,
@@ -31,19 +29,6 @@ class KelurahanAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kecamatan")
     list_filter = ("kecamatan",)
     search_fields = ("name", "code")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Writes go through the app's pages and services (history, logins, sessions)."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Volunteer)

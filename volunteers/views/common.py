@@ -40,11 +40,11 @@ class Page:
         return self.number > 1
 
     @property
-    def next_number(self) -> int:
+    def next_page_number(self) -> int:
         return self.number + 1
 
     @property
-    def previous_number(self) -> int:
+    def previous_page_number(self) -> int:
         return self.number - 1
 
 
