@@ -51,6 +51,24 @@ def test_navigation_shows_admin_only_to_admin(login, relawan_alalak, admin_user)
     assert login(admin_user).get("/admin/").status_code == 200
 
 
+def test_every_menu_item_opens_for_the_roles_that_see_it(
+    login, relawan_alalak, petugas, kabid, admin_user
+):
+    """Each menu link reverses (a wrong URL name fails here instead of vanishing from the
+    menu) and opens for every role it is shown to; reports are for supervisors and admins."""
+    from psm.context_processors import nav_items_for
+
+    for user in (relawan_alalak, petugas, kabid, admin_user):
+        client = login(user)
+        for item in nav_items_for(user):
+            if item["name"] != "admin:index":
+                assert client.get(item["url"]).status_code == 200, (user.role, item["name"])
+    reports = reverse("cases:report_monthly")
+    assert reports in login(kabid).get("/").content.decode()
+    assert reports in login(admin_user).get("/").content.decode()
+    assert reports not in login(petugas).get("/").content.decode()
+
+
 PUBLIC = {
     "login",
     "password_reset",
