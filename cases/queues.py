@@ -24,10 +24,10 @@ from cases.forms_queue import PersonField
 from cases.models import PRIORITY_RANK, Case, Category, Priority
 from cases.rows import RowNames
 from cases.selectors import cases_visible_to
-from cases.services import assignable_users
+from cases.services import assignable_users, departed_users
 from psm.accounts.models import User
 from psm.crypto import nik_hash
-from volunteers.models import Kelurahan
+from volunteers.models import Kelurahan, Volunteer
 from volunteers.selectors import workload_annotations
 
 PAGE_SIZE = 50
@@ -57,7 +57,7 @@ def needs_reassignment_q() -> Q:
         Q(assignee__is_active=False)
         | Q(
             assignee__role=User.Role.VOLUNTEER,
-            assignee__volunteer__status__in=["inactive", "suspended"],
+            assignee__volunteer__status__in=Volunteer.OFF_DUTY,
         )
     )
 
@@ -352,10 +352,7 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
         waiting = _annotated(visible.filter(status__in=TRIAGE_STATUSES), user)
         # needs_reassignment_q() for the statuses past triage, written as "assignee among
         # the people who left" so PostgreSQL walks case_open_assignee_idx per such person.
-        departed = User.objects.filter(
-            Q(is_active=False)
-            | Q(role=User.Role.VOLUNTEER, volunteer__status__in=["inactive", "suspended"])
-        ).values("pk")
+        departed = departed_users().values("pk")
         left = _annotated(
             visible.filter(
                 status__in=[Case.Status.ASSIGNED, Case.Status.IN_PROGRESS],

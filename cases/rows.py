@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from cases.models import DUE_OVERDUE, DUE_SOON_STATE, Case, Priority
+from volunteers.models import Volunteer
 
 PRIORITY_BADGE = {
     Priority.EMERGENCY: "text-bg-danger",
@@ -125,4 +126,4 @@ def needs_reassignment(case: Case) -> bool:
     if not person.is_active:
         return True
     volunteer = getattr(person, "volunteer", None) if person.role == User.Role.VOLUNTEER else None
-    return volunteer is not None and volunteer.status in ("inactive", "suspended")
+    return volunteer is not None and volunteer.status in Volunteer.OFF_DUTY

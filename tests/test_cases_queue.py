@@ -483,3 +483,20 @@ def test_a_failing_bulk_run_still_tells_about_the_cases_it_assigned(
         cases=made[1:], action="assign", actor=petugas, assignee=relawan_alalak
     )
     assert result.done == [c.reference for c in made[1:]] and not result.skipped
+
+
+def test_a_bulk_priority_change_reads_the_sla_policies_once(petugas, relawan_alalak, monkeypatch):
+    from cases import sla
+    from cases.services import bulk
+
+    made = [file_case(relawan_alalak) for _ in range(3)]
+    reads = []
+    real_init = sla.Calendar.__init__
+
+    def counted(self, *args, **kwargs):
+        reads.append(1)
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(sla.Calendar, "__init__", counted)
+    result = bulk.cases_bulk_apply(cases=made, action="priority", actor=petugas, priority="high")
+    assert len(result.done) == 3 and len(reads) == 1

@@ -64,6 +64,9 @@ class Volunteer(models.Model):
         INACTIVE = "inactive", _("Inactive")
         SUSPENDED = "suspended", _("Suspended")
 
+    # Not on duty: their open cases wait for reassignment, and they cannot take new ones.
+    OFF_DUTY = (Status.INACTIVE, Status.SUSPENDED)
+
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

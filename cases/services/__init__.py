@@ -14,12 +14,14 @@ from cases.services.workflow import (
     case_set_category,
     case_set_priority,
     case_transition,
+    departed_users,
     event_record,
 )
 
 __all__ = [
     "TransitionRefused",
     "assignable_users",
+    "departed_users",
     "attachment_add",
     "attachment_check",
     "attachments_purge",

@@ -24,6 +24,7 @@ from cases.services.workflow import (
     case_transition,
     tell_assigned_many,
 )
+from cases.sla import sla_cache
 from psm.accounts.models import User
 
 logger = logging.getLogger(__name__)
@@ -73,34 +74,37 @@ def cases_bulk_apply(
     if action not in ACTIONS:
         raise ValidationError(_("Unknown action."), code="unknown_action")
     result = BulkResult()
-    try:
-        for case in cases:
-            kwargs: dict[str, Any] = {"case": case, "actor": actor}
-            try:
-                if action == "assign":
-                    if assignee is None:
-                        raise ValidationError(_("Choose who gets the cases."))
-                    case_assign(assignee=assignee, note=note, tell=False, **kwargs)
-                elif action == "verify":
-                    case_transition(to_status=Case.Status.VERIFIED, note=note, **kwargs)
-                elif action == "priority":
-                    case_set_priority(priority=priority, note=note, **kwargs)
-                elif action == "category":
-                    if category is None:
-                        raise ValidationError(_("Choose a category."))
-                    case_set_category(category=category, note=note, **kwargs)
-                elif action == "reject":
-                    case_transition(to_status=Case.Status.REJECTED, reason=reason, **kwargs)
-                elif action == "duplicate":
-                    if duplicate_of is None:
-                        raise ValidationError(_("Give the reference of the original case."))
-                    case_mark_duplicate(duplicate_of=duplicate_of, **kwargs)
-            except ValidationError as error:
-                result.skipped.append((case.reference, _message(error)))
-            else:
-                result.done.append(case.reference)
-    finally:
-        # Whatever happened to the later cases, the committed ones are told (one message).
-        if action == "assign" and assignee is not None:
-            _tell(assignee=assignee, actor=actor, references=result.done)
+    # One read of the SLA policies and leave days for all the cases (priority/category
+    # changes recompute due times).
+    with sla_cache():
+        try:
+            for case in cases:
+                kwargs: dict[str, Any] = {"case": case, "actor": actor}
+                try:
+                    if action == "assign":
+                        if assignee is None:
+                            raise ValidationError(_("Choose who gets the cases."))
+                        case_assign(assignee=assignee, note=note, tell=False, **kwargs)
+                    elif action == "verify":
+                        case_transition(to_status=Case.Status.VERIFIED, note=note, **kwargs)
+                    elif action == "priority":
+                        case_set_priority(priority=priority, note=note, **kwargs)
+                    elif action == "category":
+                        if category is None:
+                            raise ValidationError(_("Choose a category."))
+                        case_set_category(category=category, note=note, **kwargs)
+                    elif action == "reject":
+                        case_transition(to_status=Case.Status.REJECTED, reason=reason, **kwargs)
+                    elif action == "duplicate":
+                        if duplicate_of is None:
+                            raise ValidationError(_("Give the reference of the original case."))
+                        case_mark_duplicate(duplicate_of=duplicate_of, **kwargs)
+                except ValidationError as error:
+                    result.skipped.append((case.reference, _message(error)))
+                else:
+                    result.done.append(case.reference)
+        finally:
+            # Whatever happened to the later cases, the committed ones are told (one message).
+            if action == "assign" and assignee is not None:
+                _tell(assignee=assignee, actor=actor, references=result.done)
     return result

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Category, Priority
 from cases.workflow import ALLOWED_TRANSITIONS, FIRST_RESPONSE_STATUSES, actor_may
 from psm.accounts.models import User
+from volunteers.models import Volunteer
 
 S = Case.Status
 
@@ -145,11 +147,18 @@ def case_transition(
     return locked
 
 
+def _off_duty_volunteer() -> Q:
+    return Q(role=User.Role.VOLUNTEER, volunteer__status__in=Volunteer.OFF_DUTY)
+
+
 def assignable_users() -> Any:
     """Who can be given a case: active volunteers and active officers."""
-    return User.objects.filter(is_active=True).exclude(
-        role=User.Role.VOLUNTEER, volunteer__status__in=["inactive", "suspended"]
-    )
+    return User.objects.filter(is_active=True).exclude(_off_duty_volunteer())
+
+
+def departed_users() -> Any:
+    """Who can no longer work on their cases: the rest (login off, volunteer off duty)."""
+    return User.objects.filter(Q(is_active=False) | _off_duty_volunteer())
 
 
 @transaction.atomic
