@@ -22,7 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from cases.models import Case, Priority
 from psm.nik import mask_nik
-from psm.spreadsheet import as_text
+from psm.spreadsheet import as_text, for_xlsx
 
 CHUNK = 2000
 FIELDS = (
@@ -138,7 +138,10 @@ def xlsx_file(rows: Iterator[list[Any]], *, sheet_title: str) -> tuple[IO[bytes]
 def _xlsx_cell(sheet: Any, value: Any) -> Any:
     # Datetimes get openpyxl's date format by themselves; a cell object per value would
     # double the time of a large export.
-    if isinstance(value, str) and value.startswith("="):
+    if not isinstance(value, str):
+        return value
+    value = for_xlsx(value)
+    if value.startswith("="):
         # openpyxl would store it as a formula; keep it text.
         cell = WriteOnlyCell(sheet, value=value)
         cell.data_type = "s"

@@ -18,6 +18,7 @@ PERIODS = [
     ("custom", _("Choose dates")),
 ]
 MAX_DAYS = 366 * 3
+YEARS = (2000, 2100)  # the period's day after its end must still be a date
 
 
 class DashboardForm(forms.Form):
@@ -47,6 +48,11 @@ class DashboardForm(forms.Form):
                 raise forms.ValidationError(_("The start date must be before the end date."))
             if (end - start).days > MAX_DAYS:
                 raise forms.ValidationError(_("Choose a period of at most three years."))
+            if start.year < YEARS[0] or end.year > YEARS[1]:
+                raise forms.ValidationError(
+                    _("Choose dates between %(first)d and %(last)d.")
+                    % {"first": YEARS[0], "last": YEARS[1]}
+                )
         return data
 
     def to_filter(self) -> DashboardFilter:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from django import forms
 from django.utils import timezone
@@ -11,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from volunteers.models import Kecamatan
 
-MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 FIRST_YEAR = 2000
 
 
@@ -30,10 +28,14 @@ class PurposeMixin(forms.Form):
 
 
 class MonthlyReportForm(PurposeMixin):
-    month = forms.CharField(
+    month = forms.DateField(  # as volunteers.forms.ActivityReportForm's month
         label=_("Month"),
-        widget=forms.TextInput(attrs={"type": "month", "placeholder": "2026-10"}),
-        error_messages={"required": _("Choose a month.")},
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-10"}, format="%Y-%m"),
+        error_messages={
+            "required": _("Choose a month."),
+            "invalid": _("Enter the month as YYYY-MM, for example 2026-10."),
+        },
     )
     kecamatan = forms.ModelChoiceField(
         queryset=Kecamatan.objects.order_by("name"),
@@ -52,12 +54,7 @@ class MonthlyReportForm(PurposeMixin):
     field_order = ["month", "kecamatan", "format", "purpose"]
 
     def clean_month(self) -> dt.date:
-        value = self.cleaned_data["month"].strip()
-        match = MONTH_RE.match(value)
-        month_number = int(match.group(2)) if match else 0
-        if not match or not 1 <= month_number <= 12:
-            raise forms.ValidationError(_("Enter the month as YYYY-MM, for example 2026-10."))
-        month = dt.date(int(match.group(1)), month_number, 1)
+        month: dt.date = self.cleaned_data["month"]
         if month.year < FIRST_YEAR or month > timezone.localdate().replace(day=1):
             raise forms.ValidationError(
                 _("Choose a month between January %(year)d and this month.") % {"year": FIRST_YEAR}

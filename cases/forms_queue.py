@@ -97,7 +97,7 @@ class PersonField(forms.ModelChoiceField):
         text = " ".join(str(value).split())[:150]
         qs = self.queryset if self.queryset is not None else User.objects.none()
         found = list(qs.filter(username=text)[:1]) or list(qs.filter(full_name__iexact=text)[:2])
-        if len(found) != 1 and text.isdigit():
+        if len(found) != 1 and text.isascii() and text.isdigit():  # "²".isdigit() too
             found = list(qs.filter(pk=text)[:1])
         if len(found) != 1:
             raise forms.ValidationError(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from cases.models import Case, Visit
 from cases.queues import overdue_q
+from cases.selectors import cases_visible_to
 from psm.accounts.models import User
 from psm.notifications.models import Notification
 from psm.notifications.selectors import notifications_for, unread_count
@@ -26,7 +27,6 @@ HOME_CASES = 10
 HOME_VISITS = 10
 HOME_NOTIFICATIONS = 3
 HOME_TRAININGS = 3
-DUE_SOON = dt.timedelta(hours=24)
 
 
 @dataclass
@@ -42,7 +42,6 @@ class VolunteerHome:
     notifications: list[Notification]
     upcoming_trainings: list[TrainingParticipant] = field(default_factory=list)
     attended_trainings: list[TrainingParticipant] = field(default_factory=list)
-    due_soon_before: dt.datetime | None = None
 
 
 def my_open_cases(user: User) -> QuerySet[Case]:
@@ -58,6 +57,13 @@ def volunteer_home(*, user: User, now: dt.datetime | None = None) -> VolunteerHo
     week_start = today - dt.timedelta(days=today.weekday())  # Monday
     week_end = week_start + dt.timedelta(days=6)
 
+    volunteer = (
+        Volunteer.objects.select_related("kelurahan__kecamatan").filter(user=user).first()
+        if user.is_volunteer
+        else None
+    )
+    if volunteer is not None:  # cases_visible_to reads user.volunteer: no second query
+        User.volunteer.related.set_cached_value(user, volunteer)  # type: ignore[attr-defined]
     mine = my_open_cases(user)
     counts = mine.aggregate(
         total=Count("pk"),
@@ -75,16 +81,13 @@ def volunteer_home(*, user: User, now: dt.datetime | None = None) -> VolunteerHo
     visits = list(
         Visit.objects.filter(
             Q(volunteer=user) | Q(case__assignee=user),
+            # a visit they logged on a case since moved out of their reach stays hidden
+            case__in=cases_visible_to(user),
             next_visit_on__range=(week_start, week_end),
             case__status__in=Case.OPEN_STATUSES,
         )
         .select_related("case__beneficiary")
         .order_by("next_visit_on", "case__reference")[:HOME_VISITS]
-    )
-    volunteer = (
-        Volunteer.objects.select_related("kelurahan__kecamatan").filter(user=user).first()
-        if user.is_volunteer
-        else None
     )
     upcoming: list[TrainingParticipant] = []
     attended: list[TrainingParticipant] = []
@@ -111,5 +114,4 @@ def volunteer_home(*, user: User, now: dt.datetime | None = None) -> VolunteerHo
         notifications=list(notifications_for(user=user)[:HOME_NOTIFICATIONS]),
         upcoming_trainings=upcoming[:HOME_TRAININGS],
         attended_trainings=attended[:HOME_TRAININGS],
-        due_soon_before=now + DUE_SOON,
     )

@@ -7,6 +7,7 @@ import pghistory
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -544,9 +545,26 @@ class SlaPolicy(models.Model):
             ),
         ]
 
+    # At most about a year: each working day is a step of the due-time calculation run on
+    # every intake and priority change, so an amount typed with extra zeros must not pass.
+    MAX_AMOUNT = {SlaUnit.MINUTES: 60 * 24 * 365, SlaUnit.WORKING_DAYS: 250}
+
     def __str__(self) -> str:
         scope = self.category.name if self.category else _("all categories")
         return f"{scope} · {self.get_priority_display()}"
+
+    def clean(self) -> None:
+        errors = {}
+        for step in ("triage", "response", "resolution"):
+            amount, unit = getattr(self, f"{step}_amount"), getattr(self, f"{step}_unit")
+            limit = self.MAX_AMOUNT.get(unit)
+            if amount is not None and limit is not None and amount > limit:
+                errors[f"{step}_amount"] = _("At most %(limit)d %(unit)s.") % {
+                    "limit": limit,
+                    "unit": SlaUnit(unit).label,
+                }
+        if errors:
+            raise ValidationError(errors)
 
 
 class CollectiveLeave(models.Model):

@@ -25,6 +25,7 @@ from cases.services.exports import export_log_create, export_log_finish
 from psm.accounts.access import require_supervisor
 from psm.accounts.models import User
 from psm.ratelimit import limit
+from volunteers.selectors import last_month
 
 # Exports per supervisor per hour (each POST that asks for a file counts).
 EXPORT_RATE = "10/h"
@@ -45,11 +46,11 @@ def report_monthly(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             return _monthly_response(user, form.cleaned_data)
     else:
-        last_month = timezone.localdate().replace(day=1) - dt.timedelta(days=1)
+        previous = last_month()
         kecamatan = request.GET.get("kecamatan", "")
         form = MonthlyReportForm(
             initial={
-                "month": last_month.strftime("%Y-%m"),
+                "month": previous.strftime("%Y-%m"),
                 "kecamatan": kecamatan if kecamatan.isdigit() else None,
             }
         )

@@ -12,7 +12,12 @@ apostrophe) gets one more, and nothing else is touched.
 
 from __future__ import annotations
 
+import re
+
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# What an XLSX file cannot hold at all (openpyxl raises IllegalCharacterError): control
+# characters other than tab, LF and CR, which a pasted name can carry.
+XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ESCAPED = (*FORMULA_START, "'")
 
 
@@ -21,6 +26,11 @@ def as_text(value: str) -> str:
     if value.startswith(FORMULA_START) or from_text(value) != value:
         return "'" + value
     return value
+
+
+def for_xlsx(value: str) -> str:
+    """`value` as an XLSX cell can hold it (the control characters left out)."""
+    return XLSX_ILLEGAL.sub("", value)
 
 
 def from_text(value: str) -> str:

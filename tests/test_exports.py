@@ -145,6 +145,7 @@ def test_monthly_pdf_is_a_pdf_of_the_same_numbers(login, kabid, office, at_now):
         ({"month": "2026-11", "purpose": "abc"}, "paling sedikit 5 karakter"),
         ({"month": "2026-13", "purpose": PURPOSE}, "Tulis bulan dengan format TTTT-BB"),
         ({"month": "November", "purpose": PURPOSE}, "Tulis bulan dengan format TTTT-BB"),
+        ({"month": "0000-05", "purpose": PURPOSE}, "Tulis bulan dengan format TTTT-BB"),
         ({"month": "2027-01", "purpose": PURPOSE}, "Pilih bulan antara Januari 2000"),
         ({"month": "1999-12", "purpose": PURPOSE}, "Pilih bulan antara Januari 2000"),
         ({"month": "", "purpose": PURPOSE}, "Pilih bulan."),

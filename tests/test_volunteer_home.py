@@ -146,6 +146,17 @@ def test_volunteer_home_shows_their_work_for_the_week(login, relawan_alalak, bus
     assert html.count("data-empty") == 0
 
 
+def test_a_visit_on_a_case_of_another_kelurahan_stays_off_the_home_page(login, relawan_kuin, busy):
+    """relawan_kuin logged a follow-up on an Alalak Utara case (busy["neighbour"]) that
+    their detail page answers 404 for: the home page must not show it either."""
+    case = busy["neighbour"]
+    client = login(relawan_kuin)
+    assert client.get(case.get_absolute_url()).status_code == 404
+    response = client.get("/")
+    assert response.context["home"].visits_due == []
+    assert case.reference not in response.content.decode()
+
+
 def test_volunteer_home_has_an_empty_state_for_each_block(login, relawan_kuin):
     html = login(relawan_kuin).get("/").content.decode()
     assert html.count("data-empty") == 4

@@ -16,7 +16,7 @@ from import_export import resources
 from import_export.fields import Field
 from import_export.formats import base_formats
 
-from psm.spreadsheet import as_text
+from psm.spreadsheet import as_text, for_xlsx
 from volunteers.models import Volunteer
 
 
@@ -70,11 +70,13 @@ def roster_export(queryset: Any, file_format: str) -> bytes:
     """The roster rows of `queryset` as XLSX or CSV (UTF-8 with BOM, so Excel reads it)."""
     queryset = queryset.select_related("user", "kelurahan__kecamatan").order_by("user__username")
     dataset = VolunteerResource().export(queryset=queryset)
-    if file_format == "csv":  # plain text: escape what a spreadsheet would run
-        dataset = tablib.Dataset(
-            *(tuple(as_text(v) if isinstance(v, str) else v for v in row) for row in dataset),
-            headers=dataset.headers,
-        )
+    # CSV is plain text: escape what a spreadsheet would run. XLSX cells are typed (see
+    # _formulas_as_text) but cannot hold control characters.
+    text = as_text if file_format == "csv" else for_xlsx
+    dataset = tablib.Dataset(
+        *(tuple(text(v) if isinstance(v, str) else v for v in row) for row in dataset),
+        headers=dataset.headers,
+    )
     data = FORMATS[file_format]().export_data(dataset)
     if isinstance(data, str):
         return ("\ufeff" + data).encode("utf-8")

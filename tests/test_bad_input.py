@@ -1,0 +1,80 @@
+"""Input no form expects gives a clear answer, never a 500, and changes nothing."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from cases.models import ExportLog, Priority, SlaPolicy, SlaUnit
+from tests.cases_support import beneficiary, file_case
+
+pytestmark = pytest.mark.django_db
+PURPOSE = "Laporan bulanan untuk Kepala Dinas"
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("cases:list", {"assignee": "\x00"}),
+        ("cases:triage", {"q": "Siti\x00"}),
+        ("cases:assignee_search", {"q": "\x00"}),
+        ("cases:list", {"sort\x00": "x"}),
+    ],
+)
+def test_a_nul_character_in_a_parameter_is_a_400(login, petugas, url, params):
+    response = login(petugas).get(reverse(url), params)
+    assert response.status_code == 400
+    assert "Permintaan tidak dapat diproses" in response.content.decode()
+
+
+def test_a_nul_character_in_an_export_filter_is_a_400_and_logs_nothing(login, kabid):
+    url = reverse("cases:export_cases") + "?sort=%00"
+    response = login(kabid).post(url, {"format": "csv", "purpose": PURPOSE})
+    assert response.status_code == 400
+    assert not ExportLog.objects.exists()
+
+
+def test_a_digit_that_is_no_number_is_no_assignee(login, petugas, relawan_alalak):
+    file_case(relawan_alalak)
+    response = login(petugas).get(reverse("cases:list"), {"assignee": "²"})
+    assert response.status_code == 200
+    assert not response.context["page"].object_list
+
+
+def test_a_control_character_in_a_name_does_not_break_the_xlsx_export(login, kabid, relawan_alalak):
+    person = beneficiary(name="Siti\x02 Aminah")
+    file_case(relawan_alalak, beneficiary=person)
+    response = login(kabid).post(
+        reverse("cases:export_cases"), {"format": "xlsx", "purpose": PURPOSE}
+    )
+    assert response.status_code == 200
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert "Siti Aminah" in [c for row in sheet.iter_rows(values_only=True) for c in row]
+
+
+def test_dashboard_dates_past_2100_are_a_message(login, kabid):
+    response = login(kabid).get(
+        reverse("cases:dashboard"),
+        {"period": "custom", "start": "9999-12-30", "end": "9999-12-31"},
+    )
+    assert response.status_code == 200
+    assert "Pilih tanggal antara tahun 2000 dan 2100." in response.content.decode()
+
+
+def test_an_sla_amount_of_years_is_refused():
+    policy = SlaPolicy(
+        priority=Priority.LOW,
+        triage_amount=3_000_000,
+        triage_unit=SlaUnit.WORKING_DAYS,
+        response_amount=600_000,
+        response_unit=SlaUnit.MINUTES,
+        resolution_amount=250,
+        resolution_unit=SlaUnit.WORKING_DAYS,
+    )
+    with pytest.raises(ValidationError) as error:
+        policy.clean()
+    assert set(error.value.message_dict) == {"triage_amount", "response_amount"}
