@@ -24,13 +24,12 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 
 from cases.models import Category, CollectiveLeave, Priority, SlaPolicy, SlaUnit
+from psm.localtime import WITA
 
-WITA = ZoneInfo("Asia/Makassar")
 MINUTES = SlaUnit.MINUTES.value
 WORKING_DAYS = SlaUnit.WORKING_DAYS.value
 

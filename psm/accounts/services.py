@@ -103,11 +103,13 @@ def invitation_create(
     invitation.save()
     if send:
         link = invitation_link(token=token, base_url=base_url)
-        transaction.on_commit(lambda: invitation_send(invitation=invitation, link=link))
+        transaction.on_commit(
+            lambda: invitation_send(invitation=invitation, link=link, token=token)
+        )
     return invitation, token
 
 
-def invitation_send(*, invitation: Invitation, link: str) -> list[str]:
+def invitation_send(*, invitation: Invitation, link: str, token: str) -> list[str]:
     """Deliver an invitation link by email and, when the user has a WhatsApp/phone number,
     through the WhatsApp/SMS gateway of psm.notifications; returns the channels used.
 
@@ -120,7 +122,6 @@ def invitation_send(*, invitation: Invitation, link: str) -> list[str]:
 
     user = invitation.user
     channels: list[str] = []
-    token = link.rstrip("/").rsplit("/", 1)[-1]
     with translation.override(settings.LANGUAGE_CODE):
         context = {
             "user": user,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from psm.accounts.models import User
+from psm.localtime import WITA
 from volunteers.models import ActivityReport, Volunteer, month_start
 
 S = ActivityReport.Status
 REPORT_FIELDS = ("activities", "visits_count", "cases_handled", "notes")
 # Months are the city's months, whatever TIME_ZONE the process runs with.
-WITA = ZoneInfo("Asia/Makassar")
 
 
 def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
