@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import connection
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cases.models import TREND_TIME_ZONE, Case, Category, Priority
 from volunteers.models import Kelurahan
@@ -76,6 +77,23 @@ class Dashboard:
     # Loaded anyway for the tables; the filter form reuses them (fewer queries).
     kecamatan_choices: list[tuple[int, str]] = field(default_factory=list)
     category_choices: list[tuple[int, str]] = field(default_factory=list)
+
+    def status_rows(self) -> list[tuple[str, str, int]]:
+        """(status, label, cases) for every status, zeros included: the dashboard's and the
+        monthly report's "cases by status" table."""
+        return [(s, str(label), self.by_status.get(s, 0)) for s, label in Case.Status.choices]
+
+    def sla_rows(self) -> list[dict[str, Any]]:
+        """One row per priority and one for all: label, due, met, percent, overdue now."""
+        return [
+            {
+                "key": key,
+                "label": str(label),
+                **self.sla[key],
+                "overdue": self.overdue_now.get(key, sum(self.overdue_now.values())),
+            }
+            for key, label in [*Priority.choices, ("all", _("All priorities"))]
+        ]
 
 
 def _bounds(f: DashboardFilter) -> tuple[dt.datetime, dt.datetime]:

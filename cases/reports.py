@@ -20,7 +20,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cases.dashboard import Dashboard, DashboardFilter, dashboard_numbers
-from cases.models import Case, Priority
 from psm.accounts.models import User
 from volunteers.models import Kecamatan
 
@@ -85,27 +84,17 @@ def monthly_report(
         (_("Median time to resolution (days)"), board.median_resolution_days),
         (_("First response on time, all priorities (%)"), board.sla["all"]["percent"]),
     ]
-    priorities = dict(Priority.choices)
     report.sections = [
         Section(
             _("Cases by status"),
             [_("Status"), _("Cases")],
-            [[str(label), board.by_status.get(s, 0)] for s, label in Case.Status.choices],
+            [[label, n] for _s, label, n in board.status_rows()],
             _("Status"),
         ),
         Section(
             _("First response on time (SLA) by priority"),
             [_("Priority"), _("Response due"), _("On time"), _("On time (%)")],
-            [
-                [
-                    str(priorities.get(key, _("All priorities"))),
-                    row["due"],
-                    row["met"],
-                    row["percent"],
-                ]
-                for key in [*Priority.values, "all"]
-                for row in [board.sla[key]]
-            ],
+            [[row["label"], row["due"], row["met"], row["percent"]] for row in board.sla_rows()],
             _("SLA"),
         ),
         Section(

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET
 
 from cases.dashboard import dashboard_numbers
 from cases.forms_dashboard import DashboardForm
-from cases.models import Case, Priority
 from psm.accounts.access import require_officer
 
 
@@ -79,16 +78,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "closed_label": str(_("Closed")),
         },
     }
-    status_rows = [(s, label, board.by_status.get(s, 0)) for s, label in Case.Status.choices]
-    sla_rows = [
-        {
-            "key": key,
-            "label": label,
-            **board.sla[key],
-            "overdue": board.overdue_now.get(key, sum(board.overdue_now.values())),
-        }
-        for key, label in [*Priority.choices, ("all", _("All priorities"))]
-    ]
     return render(
         request,
         "cases/dashboard.html",
@@ -96,8 +85,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             **_long_tables(board),
             "form": form,
             "board": board,
-            "status_rows": status_rows,
-            "sla_rows": sla_rows,
+            "status_rows": board.status_rows(),
+            "sla_rows": board.sla_rows(),
             "charts": {k: json.dumps(v) for k, v in charts.items()},
         },
     )

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from psm.accounts.access import require_supervisor
 from volunteers import selectors
 from volunteers.forms import ActivityReportForm, ActivityReportReviewForm, add_service_errors
 from volunteers.models import ActivityReport
@@ -129,9 +130,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
-    if not user.is_supervisor_or_admin:
-        raise PermissionDenied
+    user = require_supervisor(request)
     report = selectors.activity_report_get(user=user, pk=pk)
     form = ActivityReportReviewForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
