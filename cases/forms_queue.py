@@ -95,6 +95,10 @@ class PersonField(forms.ModelChoiceField):
         if value in self.empty_values:
             return None
         text = " ".join(str(value).split())[:150]
+        if "\x00" in text:  # as CharField's ProhibitNullCharactersValidator; text columns refuse it
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
         qs = self.queryset if self.queryset is not None else User.objects.none()
         found = list(qs.filter(username=text)[:1]) or list(qs.filter(full_name__iexact=text)[:2])
         if len(found) != 1 and text.isascii() and text.isdigit():  # "²".isdigit() too

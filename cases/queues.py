@@ -385,7 +385,7 @@ def assignees_with_workload() -> QuerySet[User]:
 def people_search(text: str, *, limit: int = 20) -> QuerySet[User]:
     """Suggestions for the assignee fields: who can take a case, matching the typed name or
     username, least loaded first."""
-    text = " ".join(text.split())[:100]
+    text = " ".join(text.replace("\x00", "").split())[:100]
     qs = assignees_with_workload()
     if text:
         qs = qs.filter(Q(full_name__icontains=text) | Q(username__istartswith=text))

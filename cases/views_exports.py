@@ -83,10 +83,11 @@ def _monthly_response(user: User, data: dict[str, Any]) -> HttpResponse:
 
 
 def _filter_params(request: HttpRequest, case_filter: CaseFilter) -> dict[str, Any]:
-    """The list's query as the log keeps it: known parameters only, values bounded."""
+    """The list's query as the log keeps it: known parameters only, values bounded, no NUL
+    (a jsonb column refuses it; the filters themselves ignore such values)."""
     known = {*case_filter.filters, "sort", "list"}
     return {
-        key: [v[:200] for v in request.GET.getlist(key)][:20]
+        key: [v.replace("\x00", "")[:200] for v in request.GET.getlist(key)][:20]
         for key in sorted(request.GET)
         if key in known and any(request.GET.getlist(key))
     }

@@ -5,7 +5,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.exceptions import BadRequest
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -33,28 +32,6 @@ class RequestSizeLimitMiddleware:
             length = 0
         if length > settings.PSM_MAX_REQUEST_BYTES:
             return request_too_large(request)
-        return self.get_response(request)
-
-
-class NullCharacterMiddleware:
-    """400 for a NUL character in a query or form parameter (name or value), before any view.
-
-    PostgreSQL text cannot hold NUL, so such a value reaching a lookup or a JSON column was a
-    DataError and a 500 wherever a view passed a parameter on without a form field's
-    ProhibitNullCharactersValidator (filters, search boxes, export logs). No user types one.
-    Multipart bodies are left to the forms (their CharFields refuse NUL)."""
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        params = [request.GET]
-        if request.content_type == "application/x-www-form-urlencoded":
-            params.append(request.POST)
-        for query in params:
-            for key, values in query.lists():
-                if "\x00" in key or any("\x00" in value for value in values):
-                    raise BadRequest("NUL character in a request parameter")
         return self.get_response(request)
 
 
