@@ -15,7 +15,7 @@ import pytest
 from django.db import connections
 from playwright.sync_api import BrowserContext, Page
 
-from tests.browser.pages import DESKTOP, PHONE, Artifacts
+from tests.browser.pages import DESKTOP, PHONE, Artifacts, watch_console
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -110,7 +110,9 @@ def artifacts(request: pytest.FixtureRequest) -> Artifacts:
 def _page_factory(new_context: Callable[..., BrowserContext], live_url: str, **kwargs: Any) -> Page:
     context = new_context(base_url=live_url, locale="id-ID", timezone_id="Asia/Makassar", **kwargs)
     context.set_default_timeout(10_000)
-    return context.new_page()
+    page = context.new_page()
+    watch_console(page)
+    return page
 
 
 @pytest.fixture

@@ -131,6 +131,67 @@ def axe_scan(page: Page, *, impacts: tuple[str, ...] = BLOCKING_IMPACTS) -> list
     return [v for v in result if v["impact"] in impacts]
 
 
+def watch_console(page: Page) -> None:
+    """Record the page's console errors and uncaught exceptions (CSP refusals included)."""
+    errors: list[str] = []
+    _CONSOLE_ERRORS[id(page)] = errors
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+
+
+_CONSOLE_ERRORS: dict[int, list[str]] = {}
+
+
+@cache
+def _english_phrases() -> tuple[re.Pattern[str], ...]:
+    """The app's own English source strings whose Indonesian translation differs.
+
+    Only whole strings without placeholders, matched case-sensitively as whole words, so a
+    person's name or an Indonesian word that happens to contain an English one never matches.
+    """
+    import polib  # type: ignore[import-untyped]
+
+    po = Path(__file__).resolve().parents[2] / "locale" / "id" / "LC_MESSAGES" / "django.po"
+    phrases = set()
+    for entry in polib.pofile(str(po)):
+        msgid = entry.msgid.strip()
+        if entry.obsolete or entry.msgid_plural or not entry.msgstr:
+            continue
+        if any(ch in msgid for ch in "%{<\n") or len(msgid) < 4:
+            continue
+        if msgid.lower() == entry.msgstr.strip().lower():
+            continue
+        phrases.add(msgid)
+    return tuple(
+        re.compile(r"(?<![\w-])" + re.escape(ph) + r"(?![\w-])")
+        for ph in sorted(phrases, key=len, reverse=True)
+    )
+
+
+def english_on_page(page: Page) -> list[str]:
+    """English strings of the app's own that show on a page served in Indonesian."""
+    if page.locator("html").get_attribute("lang") != "id":
+        return []
+    text = page.evaluate("() => document.body.innerText")
+    return [pat.pattern for pat in _english_phrases() if pat.search(text)][:10]
+
+
+def check_page(page: Page, what: str) -> None:
+    """What every page a journey visits must hold.
+
+    No sideways scroll (at 360 px: scrollWidth <= innerWidth), no serious or critical axe
+    violation, no English string of the app's own on an Indonesian page, no console error.
+    Pages opened through the fixtures of conftest.py have their console watched.
+    """
+    width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert width[0] <= width[1], f"{what} ({page.url}) scrolls sideways: {width[0]} > {width[1]} px"
+    assert_accessible(page, what)
+    english = english_on_page(page)
+    assert not english, f"English on the Indonesian page {what} ({page.url}): {english}"
+    errors = _CONSOLE_ERRORS.get(id(page), [])
+    assert not errors, f"console errors up to {what} ({page.url}): {errors}"
+
+
 def assert_accessible(page: Page, what: str) -> None:
     """No serious or critical axe violation; the message names each rule and element."""
     violations = axe_scan(page)
