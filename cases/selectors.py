@@ -71,10 +71,6 @@ def attachment_get_for_user(user: User, reference: str, attachment_id: int) -> A
         raise Http404 from exc
 
 
-def case_may_see(user: User, case: Case) -> bool:
-    return cases_visible_to(user).filter(pk=case.pk).exists()
-
-
 def beneficiaries_visible_to(user: User) -> QuerySet[Beneficiary]:
     """Officers: the whole registry. Volunteers: people of their kelurahan or of cases they
     may see (a volunteer does not browse the city's registry)."""
