@@ -6,11 +6,12 @@ import uuid
 import pghistory
 import pgtrigger
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +132,10 @@ class Beneficiary(models.Model):
         ]
         indexes = [
             GinIndex(fields=["name"], name="beneficiary_name_trgm", opclasses=["gin_trgm_ops"]),
+            # icontains compiles to UPPER(name) LIKE '%...%': the index above cannot serve it.
+            GinIndex(
+                OpClass(Upper("name"), name="gin_trgm_ops"), name="beneficiary_name_upper_trgm"
+            ),
             models.Index(fields=["kk_number"], name="beneficiary_kk_idx"),
             models.Index(fields=["birth_date"], name="beneficiary_birth_idx"),
         ]

@@ -6,6 +6,7 @@ Every variable is documented in `.env.example` and the README's configuration ta
 from __future__ import annotations
 
 import base64
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -354,6 +355,10 @@ if REDIS_URL and (
     )
 # Absolute links in emails and WhatsApp messages.
 PSM_SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
+# The region's case reference prefix (BJM-2026-000123): letters only, set once per region.
+CASE_REFERENCE_PREFIX = env.str("CASE_REFERENCE_PREFIX", default="BJM")
+if not re.fullmatch(r"[A-Z]{2,8}", CASE_REFERENCE_PREFIX):
+    raise ImproperlyConfigured("CASE_REFERENCE_PREFIX must be 2-8 capital letters, e.g. BJM.")
 # --- Security: authentication, headers, abuse limits (SECURITY.md) ----------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out clients
