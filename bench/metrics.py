@@ -26,6 +26,8 @@ RESULTS = ROOT / "bench" / "results"
 STAFF = "bench_staff_01"
 SUPERVISOR = "bench_kabid_1"
 LIST_URL = "/cases/?status=in_progress"
+# Staff search every day: by name (the seed's most common given name), by reference prefix.
+SEARCH_URLS = {"name": "/cases/?q=Siti", "reference": "/cases/?q=BJM-2024-0001"}
 TRIAGE_URL = "/triage/"
 ROWS = 50  # a list page
 
@@ -340,6 +342,38 @@ def p95(server: Gunicorn, cookie: str, duration: int) -> Any:
     return wrk(server.base + LIST_URL, cookie=cookie, duration=duration, connections=2, threads=1)
 
 
+def search_p95(server: Gunicorn, cookie: str, duration: int) -> dict[str, Any]:
+    """M9: each search with 8 connections (the office at its busiest), p95."""
+    return {
+        kind: wrk(server.base + url, cookie=cookie, duration=duration, connections=8)
+        for kind, url in SEARCH_URLS.items()
+    }
+
+
+def m9_results(
+    big: dict[str, Any], small: dict[str, Any], scale: int, small_scale: int
+) -> list[Result]:
+    out = []
+    for kind, r in big.items():
+        ratio = r.p95_ms / small[kind].p95_ms
+        target_ms = 300 if kind == "name" else None
+        ok = ratio <= 1.5 and (target_ms is None or r.p95_ms <= target_ms) and r.errors == 0
+        out.append(
+            Result(
+                "M9" if kind == "name" else f"M9{kind[0]}",
+                f"search by {kind} ({SEARCH_URLS[kind]}), p95 with 8 connections at {scale:,};"
+                f" ÷ at {small_scale:,}",
+                ratio,
+                f"{r.p95_ms:.0f} ms vs {small[kind].p95_ms:.0f} ms ({r.rps:.1f} req/s,"
+                f" errors {r.errors})",
+                "≤ 300 ms; ≤ 1.5" if target_ms else "≤ 1.5",
+                ok,
+                details={"big": asdict(r), "small": asdict(small[kind])},
+            )
+        )
+    return out
+
+
 def m6_intake(server: Gunicorn, main_url: str, cookie: str, duration: int) -> Result:
     what = "case intake POST throughput under load (CSRF, validation, audit); errors"
     try:
@@ -578,13 +612,17 @@ def run_all(args: Any, *, seeds: dict[str, Any], main_url: str, small_url: str) 
         print(f"EXPLAIN plans written to {RESULTS / 'explain.txt'}")
 
     p95_big = None
-    if any(wanted(m) for m in ("M2", "M3", "M6", "M7")):
+    search_big = None
+    if any(wanted(m) for m in ("M2", "M3", "M6", "M7", "M9")):
         cookie = "sessionid=" + session_for(main_url, STAFF)
         with Gunicorn(main_url, static_root, workers) as server:
             warm_up(server, cookie)
             if wanted("M3"):
                 print("M3: p95 at scale ...", flush=True)
                 p95_big = p95(server, cookie, args.duration)
+            if wanted("M9"):
+                print("M9: search p95 at scale ...", flush=True)
+                search_big = search_p95(server, cookie, args.duration)
             if wanted("M2"):
                 print("M2: throughput (wrk) ...", flush=True)
                 results.extend(m2_throughput(server, cookie, args.duration))
@@ -594,6 +632,12 @@ def run_all(args: Any, *, seeds: dict[str, Any], main_url: str, small_url: str) 
             if wanted("M7"):
                 print("M7: page weight ...", flush=True)
                 results.extend(m7_page_weight(server, cookie))
+    if search_big is not None:
+        cookie = "sessionid=" + session_for(small_url, STAFF)
+        with Gunicorn(small_url, static_root, workers) as server:
+            warm_up(server, cookie)
+            search_small = search_p95(server, cookie, args.duration)
+        results.extend(m9_results(search_big, search_small, args.scale, args.small_scale))
     if p95_big is not None:
         cookie = "sessionid=" + session_for(small_url, STAFF)
         with Gunicorn(small_url, static_root, workers) as server:

@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     seeds = {"main": prepare(main_url, args.scale)}
     if args.command == "seed":
         return 0
-    if not args.only or "M3" in args.only:
+    if not args.only or "M3" in args.only or "M9" in args.only:
         seeds["small"] = prepare(small_url, args.small_scale)
     from bench.metrics import run_all
 
