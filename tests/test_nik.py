@@ -204,3 +204,23 @@ def test_nik_validator_uses_todays_date():
     nik_validator("6371011506900003")
     with pytest.raises(ValidationError):
         nik_validator("6371011506900000")
+
+
+# Kemendagri's province codes, written out (the Papua provinces of 2022 included).
+PROVINCES = """
+11 12 13 14 15 16 17 18 19 21 31 32 33 34 35 36 51 52 53 61 62 63 64 65
+71 72 73 74 75 76 81 82 91 92 93 94 95 96
+"""
+
+
+def test_every_province_code_and_no_other_is_accepted():
+    provinces = {int(code) for code in PROVINCES.split()}
+    assert len(provinces) == 38
+    for code in range(100):
+        nik = f"{code:02d}71011506900003"
+        if code in provinces:
+            assert parse_nik(nik, today=TODAY).province == f"{code:02d}"
+        else:
+            with pytest.raises(ValidationError) as err:
+                parse_nik(nik, today=TODAY)
+            assert err.value.code == "nik_province", code
