@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 SCALE ?= 1000000
 
-.PHONY: run test lint worker e2e bench vendor messages db-start db-stop clean backup restore
+.PHONY: run test lint worker e2e bench vendor messages db-start db-stop clean backup restore mutate
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,11 @@ worker: $(STAMP)
 ## e2e: the browser journeys only
 e2e: $(STAMP)
 	@bash scripts/with-db.sh $(PY) -m pytest -m browser $(PYTEST_ARGS)
+
+## mutate: mutation testing of the rule modules against their fast tests (not CI; minutes);
+## `make mutate MUTATE_ARGS="nik sla"` for some modules, MUTATE_ARGS=--list to count
+mutate: $(STAMP)
+	@bash scripts/with-db.sh nice -n 10 $(PY) scripts/mutate.py $(MUTATE_ARGS)
 
 ## bench: benchmarks at SCALE cases (default 1,000,000); `make bench SCALE=100000` for a quick run
 bench: $(STAMP)

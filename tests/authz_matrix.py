@@ -599,3 +599,288 @@ def entry_for(url_name: str) -> Entry | None:
         if any(c in key for c in "*?[") and fnmatch.fnmatchcase(url_name, key):
             return entry
     return None
+
+
+# --- POST rows: who may POST to a POST-only URL -------------------------------------------
+# A "GET -> 405" row above says nothing about who may POST. Every POST-only URL also has a
+# PostRow: a real POST with valid-looking data by each role, on an object of the visiting
+# volunteer's own kelurahan and of another one, with the expected status and whether the
+# database changed. `writes` are the roles whose POST changes it ("own" object); `other_writes`
+# the same for an object in another kelurahan (default: `writes` without the volunteer).
+# A fresh object is built for every role, so one role's POST cannot hide another's.
+
+StateOf = Callable[[Mapping[str, Any], User], Any]
+DataOf = Callable[[Owner, Mapping[str, Any]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class PostRow:
+    expected: Mapping[str, Expected]
+    writes: frozenset[str]
+    obj: Builder | None
+    data: DataOf
+    state: StateOf
+    other: Mapping[str, Expected] = field(default_factory=dict)
+    other_writes: frozenset[str] | None = None
+    scoped: bool = True
+    in_url: bool = True  # False: the object travels in the form data, not the URL
+
+    def variants(self) -> list[str]:
+        if self.obj is None:
+            return ["-"]
+        return ["own", "other"] if self.scoped else ["any"]
+
+    def expected_for(self, role: str, variant: str) -> Expected:
+        if variant == "other" and role in self.other:
+            return self.other[role]
+        return self.expected[role]
+
+    def writes_for(self, role: str, variant: str) -> bool:
+        if variant == "other":
+            others = self.other_writes
+            if others is None:
+                others = self.writes - {User.Role.VOLUNTEER}
+            return role in others
+        return role in self.writes
+
+
+def post_row(
+    *,
+    writes: set[str],
+    data: DataOf,
+    state: StateOf,
+    obj: Builder | None = None,
+    other: Mapping[str, Expected] | None = None,
+    other_writes: set[str] | None = None,
+    scoped: bool = True,
+    in_url: bool = True,
+    anonymous: Expected = LOGIN,
+    default: Expected = 403,
+    **per_role: Expected,
+) -> PostRow:
+    entry = roles(anonymous=anonymous, default=default, obj=obj, other=other, **per_role)
+    return PostRow(
+        expected=entry.expected,
+        writes=frozenset(writes),
+        obj=obj,
+        data=data,
+        state=state,
+        other=entry.other,
+        other_writes=None if other_writes is None else frozenset(other_writes),
+        scoped=scoped,
+        in_url=in_url,
+    )
+
+
+OFFICERS = {"staff", "supervisor", "admin"}
+
+
+def _case(kwargs: Mapping[str, Any]) -> Any:
+    from cases.models import Case
+
+    return Case.objects.get(reference=kwargs["reference"])
+
+
+def _case_state(kwargs: Mapping[str, Any], user: User) -> Any:
+    case = _case(kwargs)
+    return (
+        case.status,
+        case.priority,
+        case.assignee_id,
+        case.events.count(),
+        case.visits.count(),
+        case.attachments.count(),
+    )
+
+
+def _upload() -> Any:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cases_support import jpeg_with_gps
+
+    return SimpleUploadedFile("foto-rumah.jpg", jpeg_with_gps(), content_type="image/jpeg")
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _invitations(kwargs: Mapping[str, Any], user: User) -> Any:
+    from psm.accounts.models import Invitation
+    from volunteers.models import Volunteer
+
+    volunteer = Volunteer.objects.get(pk=kwargs["pk"])
+    return list(Invitation.objects.filter(user=volunteer.user_id).values_list("pk", "used_at"))
+
+
+def _report_state(kwargs: Mapping[str, Any], user: User) -> Any:
+    from volunteers.models import ActivityReport
+
+    return ActivityReport.objects.get(pk=kwargs["pk"]).status
+
+
+def _participants(kwargs: Mapping[str, Any], user: User) -> Any:
+    from volunteers.models import TrainingParticipant
+
+    return sorted(
+        TrainingParticipant.objects.filter(training=kwargs["pk"]).values_list(
+            "volunteer_id", "attendance"
+        )
+    )
+
+
+def _notification_read(kwargs: Mapping[str, Any], user: User) -> Any:
+    from psm.notifications.models import Notification
+
+    return Notification.objects.get(pk=kwargs["pk"]).read_at
+
+
+def _unread_everywhere(owner: Owner) -> dict[str, Any]:
+    from psm.notifications.models import Notification
+
+    for person in User.objects.all():
+        Notification.objects.create(recipient=person, title="Pengingat kunjungan")
+    return {}
+
+
+def _my_unread(kwargs: Mapping[str, Any], user: User) -> Any:
+    from psm.notifications.models import Notification
+
+    everyone = Notification.objects.filter(read_at__isnull=True)
+    return everyone.filter(recipient=user).count()
+
+
+POST_ROWS: dict[str, PostRow] = {
+    # A volunteer who may see the case is refused the officers' move (a message, no change).
+    "cases:transition": post_row(
+        obj=case_of,
+        data=lambda o, kw: {"to_status": "verified", "note": "Data sudah dicek"},
+        state=_case_state,
+        writes=OFFICERS,
+        volunteer=302,
+        staff=302,
+        supervisor=302,
+        admin=302,
+        other={"volunteer": 404},
+    ),
+    "cases:assign": post_row(
+        obj=case_of,
+        data=lambda o, kw: {"assignee": str(o.volunteer.pk), "note": "Dekat rumah"},
+        state=_case_state,
+        writes=OFFICERS,
+        volunteer=403,
+        staff=302,
+        supervisor=302,
+        admin=302,
+        other={"volunteer": 404},
+    ),
+    "cases:note": post_row(
+        obj=case_of,
+        data=lambda o, kw: {"note": "Sudah ditelepon, besok dikunjungi"},
+        state=_case_state,
+        writes={"volunteer", *OFFICERS},
+        default=302,
+        other={"volunteer": 404},
+    ),
+    "cases:visit": post_row(
+        obj=case_of,
+        data=lambda o, kw: {
+            "visited_on": _today().isoformat(),
+            "findings": "Rumah bocor, lansia tinggal sendiri",
+        },
+        state=_case_state,
+        writes={"volunteer", *OFFICERS},
+        default=302,
+        other={"volunteer": 404},
+    ),
+    "cases:attach": post_row(
+        obj=case_of,
+        data=lambda o, kw: {"uploads": _upload()},
+        state=_case_state,
+        writes={"volunteer", *OFFICERS},
+        default=302,
+        other={"volunteer": 404},
+    ),
+    "cases:triage_bulk": post_row(
+        obj=case_of,
+        data=lambda o, kw: {
+            "cases": [str(_case(kw).pk)],
+            "action": "priority",
+            "priority": "high",
+        },
+        state=_case_state,
+        writes=OFFICERS,
+        in_url=False,
+        staff=302,
+        supervisor=302,
+        admin=302,
+    ),
+    "volunteers:invite": post_row(
+        obj=volunteer_of,
+        data=lambda o, kw: {},
+        state=_invitations,
+        writes={"admin"},
+        admin=302,
+    ),
+    # Only the volunteer who wrote the report submits it; officers get 404 like a stranger.
+    "volunteers:report_submit": post_row(
+        obj=report_of,
+        data=lambda o, kw: {},
+        state=_report_state,
+        writes={"volunteer"},
+        default=404,
+        volunteer=302,
+        other={"volunteer": 404},
+    ),
+    "volunteers:training_invite": post_row(
+        obj=training_of,
+        data=lambda o, kw: {"volunteers": [str(o.volunteer.volunteer.pk)]},
+        state=_participants,
+        writes={"admin"},
+        admin=302,
+        scoped=False,
+    ),
+    "volunteers:training_attendance": post_row(
+        obj=participant_of,
+        data=lambda o, kw: {f"p{kw['participant_pk']}-attendance": "attended"},
+        state=_participants,
+        writes={"admin"},
+        admin=302,
+        scoped=False,
+    ),
+    # The visiting volunteer's own notification: everyone else answers 404.
+    "notifications:read": post_row(
+        obj=notification_of,
+        data=lambda o, kw: {},
+        state=_notification_read,
+        writes={"volunteer"},
+        default=404,
+        volunteer=302,
+        scoped=False,
+    ),
+    # Everyone marks their own notifications read, and no one else's.
+    "notifications:read_all": post_row(
+        obj=_unread_everywhere,
+        scoped=False,
+        data=lambda o, kw: {},
+        state=_my_unread,
+        writes={"volunteer", *OFFICERS},
+        default=302,
+    ),
+}
+
+# POST URLs open to everyone (no object, nothing of anyone's to change) need no PostRow.
+POST_ROWS_NOT_NEEDED = {"logout", "admin:logout", "set_language"}
+
+
+def post_only_urls() -> list[str]:
+    """Matrix rows that only take POST: GET answers 405 for every role, or method="post"."""
+    names = []
+    for name in url_names():
+        entry = entry_for(name)
+        if entry is None or name in POST_ROWS_NOT_NEEDED:
+            continue
+        signed_in = [v for role, v in entry.expected.items() if role != ANONYMOUS]
+        if entry.method == "post" or set(signed_in) == {405}:
+            names.append(name)
+    return names

@@ -191,6 +191,41 @@ def live_markup(html: str) -> list[str]:
     return found
 
 
+class _Text(HTMLParser):
+    """The text a reader sees: character data outside <script>/<style>, and the values
+    of form fields (an <input value> or a <textarea> shows the text as typed)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in {"script", "style"}:
+            self._skip += 1
+        for name, value in attrs:
+            if name in {"value", "title"} and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style"} and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skip:
+            self.parts.append(data)
+
+
+def shown_as_text(html: str, value: str) -> bool:
+    """True when `value` is on the page as text a person reads, character for character
+    (escaped in the HTML, not dropped, not cut, not turned into markup)."""
+    parser = _Text()
+    parser.feed(html)
+    parser.close()
+    squash = " ".join
+    return squash(value.split()) in squash(" ".join(parser.parts).split())
+
+
 def _check(response: Any, what: str) -> None:
     assert response.status_code < 500, f"{what} answered {response.status_code}"
     content_type = response.get("Content-Type", "")

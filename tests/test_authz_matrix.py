@@ -88,6 +88,57 @@ def test_role_gets_the_expected_status(
     assert not wrong, f"{entry.method.upper()} {url} ({variant}):\n" + "\n".join(wrong)
 
 
+# --- POST-only URLs: a real POST per role x own/other kelurahan -------------------------------
+
+POST_CASES = [
+    pytest.param(name, variant, role, id=f"{name}[{variant}]-{role}")
+    for name, row in sorted(m.POST_ROWS.items())
+    for variant in row.variants()
+    for role in m.ROLES
+]
+
+
+def test_every_post_only_url_has_post_rows():
+    missing = [name for name in m.post_only_urls() if name not in m.POST_ROWS]
+    assert not missing, f"POST-only URLs without a PostRow in tests/authz_matrix.py: {missing}"
+    stale = [name for name in m.POST_ROWS if name not in m.url_names()]
+    assert not stale, f"PostRows for URLs that do not exist: {stale}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("url_name", "variant", "role"), POST_CASES)
+def test_post_by_role_answers_and_writes_as_the_matrix_says(
+    url_name, variant, role, relawan_alalak, relawan_kuin, petugas, kabid, admin_user
+):
+    row = m.POST_ROWS[url_name]
+    volunteer = relawan_kuin if variant == "other" else relawan_alalak
+    owner = m.Owner(volunteer.volunteer.kelurahan, volunteer, url_name)
+    kwargs = dict(row.obj(owner)) if row.obj is not None else {}
+    url = reverse(url_name, kwargs=kwargs if row.in_url else {})
+    people: dict[str, User | None] = {
+        m.ANONYMOUS: None,
+        User.Role.VOLUNTEER: relawan_alalak,
+        User.Role.STAFF: petugas,
+        User.Role.SUPERVISOR: kabid,
+        User.Role.ADMIN: admin_user,
+    }
+    user = people[role]
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    probe = user or relawan_alalak
+    before = row.state(kwargs, probe)
+    response = client.post(url, data=row.data(owner, kwargs))
+    after = row.state(kwargs, probe)
+    expected = row.expected_for(role, variant)
+    assert _outcome(response, expected), f"POST {url} as {role}: {_describe(response)}"
+    writes = row.writes_for(role, variant)
+    assert (after != before) == writes, (
+        f"POST {url} as {role} ({variant}): expected the database "
+        f"{'changed' if writes else 'unchanged'}; before {before!r}, after {after!r}"
+    )
+
+
 # --- the guard itself can fail ---------------------------------------------------------------
 
 

@@ -218,9 +218,12 @@ def test_case_list_csv_holds_the_rows_of_the_filtered_list(login, kabid, cases):
         "Nama penerima manfaat",
         "NIK",
     ]
-    listed = case_queue(kabid, QueryDict(query), triage=False).page.object_list
-    assert [r[0] for r in rows[1:]] == [c.reference for c in listed]
+    # Written out: the two Kuin Cerucuk cases (Banjarmasin Barat), by reference ascending.
+    kuin = sorted(c.reference for c in cases[3:])
+    assert [r[0] for r in rows[1:]] == kuin
     assert len(rows) == 3
+    listed = case_queue(kabid, QueryDict(query), triage=False).page.object_list
+    assert [c.reference for c in listed] == kuin  # the page shows the same order
     first = Case.objects.select_related("beneficiary").get(reference=rows[1][0])
     assert rows[1][5:7] == ["Kuin Cerucuk", "Banjarmasin Barat"]
     assert rows[1][9] == first.beneficiary.name
@@ -233,16 +236,22 @@ def test_case_list_csv_holds_the_rows_of_the_filtered_list(login, kabid, cases):
 
 
 def test_case_list_xlsx_of_the_triage_queue_equals_the_queue(login, kabid, petugas, cases):
-    from cases.services import case_transition
+    from cases.services import case_set_priority, case_transition
 
     case_transition(case=cases[0], to_status="verified", actor=petugas)
     case_transition(case=cases[0], to_status="rejected", actor=petugas, reason="Ganda")
+    case_set_priority(case=cases[3], priority="high", actor=petugas)
+    case_set_priority(case=cases[4], priority="emergency", actor=petugas)
     response = login(kabid).post(f"{CASES}?list=triage", {"format": "xlsx", "purpose": PURPOSE})
     assert response.status_code == 200
     assert "spreadsheetml" in response["Content-Type"]
     rows = _xlsx(response)
+    # Written out: the triage order is priority first (emergency, high, normal), then the
+    # oldest first; the rejected case has left the queue.
+    expected = [cases[4], cases[3], cases[1], cases[2]]
+    assert [r[0] for r in rows[1:]] == [c.reference for c in expected] and len(rows) == 5
     _filter, queue, _sort = filtered_cases(kabid, QueryDict(""), triage=True)
-    assert [r[0] for r in rows[1:]] == [c.reference for c in queue] and len(rows) == 5
+    assert [c.reference for c in queue] == [c.reference for c in expected]
     assert cases[0].reference not in [r[0] for r in rows]  # rejected: not in the queue
     assert isinstance(rows[1][1], dt.datetime)  # a real date cell, local time
     log = ExportLog.objects.get()

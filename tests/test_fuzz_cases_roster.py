@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Sequence
 
 import openpyxl
 import pytest
@@ -83,12 +84,17 @@ def test_intake_survives_fuzzing(relawan_alalak):
     assert set(statuses) <= OK, statuses
 
 
-def _assert_no_live_markup(client: Client, urls: list[str]) -> None:
+def _assert_no_live_markup(client: Client, urls: list[str], shown: Sequence[str] = ()) -> None:
+    """No input as live markup on any of `urls`; the values in `shown` are on the last of
+    them as text a person reads (escaped, not dropped)."""
     for url in urls:
         response = client.get(url)
         assert response.status_code == 200, url
         found = fuzz.live_markup(response.content.decode())
         assert not found, f"{url}: stored input rendered as live markup: {found}"
+    html = response.content.decode()
+    missing = [value for value in shown if not fuzz.shown_as_text(html, value)]
+    assert not missing, f"{urls[-1]}: not shown as text: {missing}"
 
 
 @settings(
@@ -116,9 +122,11 @@ def test_markup_filed_through_intake_is_shown_as_text(
         assert response.status_code == 302, response.content.decode()[:2000]
         case = Case.objects.get()
         pages = [reverse("cases:list"), case.get_absolute_url()]
-        _assert_no_live_markup(client, pages)
+        _assert_no_live_markup(client, pages, shown=[name, address, description])
         _assert_no_live_markup(
-            _client_for(petugas)(), [*pages, reverse("cases:triage"), reverse("cases:dashboard")]
+            _client_for(petugas)(),
+            [pages[0], reverse("cases:triage"), reverse("cases:dashboard"), pages[1]],
+            shown=[name, address, description],
         )
         transaction.set_rollback(True)
 
@@ -220,7 +228,11 @@ def test_markup_in_a_bulk_rejection_is_shown_as_text(login, petugas, triage_case
     assert response.status_code == 302
     first.refresh_from_db()
     assert first.status == Case.Status.REJECTED and first.rejection_reason == fuzz.MARKUP[1]
-    _assert_no_live_markup(client, [reverse("cases:triage"), first.get_absolute_url()])
+    _assert_no_live_markup(
+        client,
+        [reverse("cases:triage"), first.get_absolute_url()],
+        shown=[fuzz.MARKUP[1]],  # the reason (a bulk rejection keeps no separate note)
+    )
 
 
 # --- roster import ---------------------------------------------------------------------------

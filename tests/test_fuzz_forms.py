@@ -128,3 +128,13 @@ def test_escaped_input_is_not_live_markup(html):
 )
 def test_live_markup_is_found(html):
     assert fuzz.live_markup(html)
+
+
+def test_shown_as_text_needs_the_value_escaped_on_the_page():
+    value = fuzz.MARKUP[0]
+    assert fuzz.shown_as_text(f"<p>&lt;script&gt;{fuzz.MARKER}(1)&lt;/script&gt;</p>", value)
+    field = f'<input value="&lt;script&gt;{fuzz.MARKER}(1)&lt;/script&gt;">'
+    assert fuzz.shown_as_text(field, value)
+    assert not fuzz.shown_as_text("<p>Nama disimpan</p>", value)  # dropped
+    assert not fuzz.shown_as_text(f"<p>{value}</p>", value)  # live: a script, not text
+    assert not fuzz.shown_as_text("<p>&lt;script&gt;psm</p>", value)  # cut

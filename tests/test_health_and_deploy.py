@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
+from django.conf import settings
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +38,22 @@ def _run(code: str, **env: str) -> subprocess.CompletedProcess[str]:
 def test_healthz_is_200_when_the_database_answers():
     response = Client().get("/healthz")
     assert response.status_code == 200
-    assert response.json()["database"] == "ok"
+    body = response.json()
+    assert body["database"] == "ok"
+    # The suite runs with the machine's Redis (REDIS_URL) or the embedded broker.
+    expected = "ok" if settings.REDIS_URL else "embedded (filesystem)"
+    assert (body["broker"], body["broker_ok"], body["status"]) == (expected, True, "ok")
+
+
+def test_healthz_reports_a_dead_broker_but_stays_200():
+    # A port where no Redis listens: reminders wait, the web app still serves (200).
+    result = _run(PROBE, REDIS_URL="redis://127.0.0.1:9/0", ALLOWED_HOSTS="testserver")
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    assert answer["status"] == 200
+    body = answer["body"]
+    assert (body["database"], body["broker_ok"], body["status"]) == ("ok", False, "unavailable")
+    assert body["broker"] == "ConnectionError"
 
 
 def test_healthz_is_503_when_the_database_is_down():

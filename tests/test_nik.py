@@ -79,3 +79,148 @@ def test_birth_date_mismatch_is_explained():
 def test_mask_keeps_region_and_serial_only():
     assert mask_nik("6371014503800001") == "6371********0001"
     assert mask_nik("") == ""
+
+
+# --- literal NIKs of known (invented) people: the full date, not the year mod 100 ---------
+# Written out by hand, not made with generate_nik: a parser that reads the century wrong
+# (a child born 2010 stored as 1910) or forgets the +40 for women fails here.
+@pytest.mark.parametrize(
+    ("nik", "birth", "sex"),
+    [
+        ("6371011506900003", dt.date(1990, 6, 15), SEX_MALE),  # a man born 1990
+        ("6371010203100012", dt.date(2010, 3, 2), SEX_MALE),  # a boy born 2010
+        ("6371025508850001", dt.date(1985, 8, 15), SEX_FEMALE),  # a woman: day 15 + 40
+        ("6371047112990044", dt.date(1999, 12, 31), SEX_FEMALE),  # 31 + 40 = 71
+        ("6371052902000007", dt.date(2000, 2, 29), SEX_MALE),  # 29 February of a leap year
+        ("6371056902960002", dt.date(1996, 2, 29), SEX_FEMALE),  # 29 February, a woman
+        ("6371010101270001", dt.date(1927, 1, 1), SEX_MALE),  # 2027 is still to come
+        ("6371012711260001", dt.date(2026, 11, 27), SEX_MALE),  # born today
+        ("6371012811260001", dt.date(1926, 11, 28), SEX_MALE),  # tomorrow of 2026: 1926
+    ],
+)
+def test_literal_niks_give_the_full_birth_date_and_sex(nik, birth, sex):
+    info = parse_nik(nik, today=TODAY)
+    assert (info.birth_date, info.sex) == (birth, sex)
+    assert (info.province, info.regency, info.kecamatan, info.serial) == (
+        nik[0:2],
+        nik[2:4],
+        nik[4:6],
+        nik[12:16],
+    )
+    assert validate_nik(nik, birth_date=birth, sex=sex, today=TODAY) == info
+
+
+@pytest.mark.parametrize(
+    "nik",
+    [
+        "6371012902010001",  # 29 February 2001 and 1901: no such day
+        "6371016902010001",  # the same for a woman
+        "6371010000900001",  # day 0, month 0
+        "6371014002900001",  # day 40: a woman's day 0
+        "6371010100900001",  # month 0
+        "6371013204900001",  # day 32
+        "6371017204900001",  # a woman's day 32
+    ],
+)
+def test_literal_impossible_birth_dates_are_refused(nik):
+    with pytest.raises(ValidationError) as err:
+        parse_nik(nik, today=TODAY)
+    assert err.value.code == "nik_birth_date"
+
+
+def test_generated_nik_is_written_out_digit_by_digit():
+    assert generate_nik(birth_date=dt.date(2010, 3, 2), sex=SEX_MALE, serial=12) == (
+        "6371010203100012"
+    )
+    assert (
+        generate_nik(birth_date=dt.date(1999, 12, 31), sex=SEX_FEMALE, region="637104", serial=44)
+        == "6371047112990044"
+    )
+
+
+@pytest.mark.parametrize(
+    ("nik", "ok"),
+    [
+        ("1171010101900001", True),  # Aceh, the first province code
+        ("9671010101900001", True),  # Papua Barat Daya, the last (2022)
+        ("6371010101900001", True),  # Kalimantan Selatan
+        ("1071010101900001", False),
+        ("2071010101900001", False),
+        ("3071010101900001", False),
+        ("6671010101900001", False),
+        ("9771010101900001", False),
+        ("0071010101900001", False),
+    ],
+)
+def test_province_codes(nik, ok):
+    if ok:
+        assert parse_nik(nik, today=TODAY).province == nik[:2]
+    else:
+        with pytest.raises(ValidationError) as err:
+            parse_nik(nik, today=TODAY)
+        assert err.value.code == "nik_province"
+
+
+@pytest.mark.parametrize(
+    "nik", ["6300010101900001", "6371000101900001", "0000000101900001", "6371 01010190001"]
+)
+def test_region_zero_and_non_digits_are_refused(nik):
+    with pytest.raises(ValidationError):
+        parse_nik(nik, today=TODAY)
+
+
+def test_whitespace_around_an_nik_is_ignored():
+    assert parse_nik(" 6371011506900003 ", today=TODAY).birth_date == dt.date(1990, 6, 15)
+
+
+def test_sex_and_birth_date_mismatch_name_both_and_match_the_day_month_and_year():
+    man = "6371011506900003"
+    with pytest.raises(ValidationError) as err:
+        validate_nik(man, birth_date=dt.date(1990, 6, 16), sex=SEX_FEMALE, today=TODAY)
+    assert [e.code for e in err.value.error_list] == ["nik_sex", "nik_birth_mismatch"]
+    assert "15-06-90" in str(err.value) and "16-06-1990" in str(err.value)
+    woman = "6371025508850001"
+    with pytest.raises(ValidationError) as err:
+        validate_nik(woman, sex=SEX_MALE, today=TODAY)
+    assert [e.code for e in err.value.error_list] == ["nik_sex"]
+    for wrong in (dt.date(1985, 9, 15), dt.date(1986, 8, 15)):
+        with pytest.raises(ValidationError):
+            validate_nik(woman, birth_date=wrong, today=TODAY)
+    # A birth date a century apart is the same NIK (the NIK has two year digits).
+    assert validate_nik(woman, birth_date=dt.date(1885, 8, 15), today=TODAY).sex == SEX_FEMALE
+    # No sex given, or another value: only the structure is checked.
+    assert validate_nik(woman, sex="", today=TODAY).sex == SEX_FEMALE
+
+
+def test_mask_hides_any_wrong_length_entirely():
+    assert mask_nik("12345") == "*****"
+    assert mask_nik(None) == ""
+    assert mask_nik("6371011506900003") == "6371********0003"
+
+
+def test_nik_validator_uses_todays_date():
+    from psm.nik import nik_validator
+
+    nik_validator("6371011506900003")
+    with pytest.raises(ValidationError):
+        nik_validator("6371011506900000")
+
+
+# Kemendagri's province codes, written out (the Papua provinces of 2022 included).
+PROVINCES = """
+11 12 13 14 15 16 17 18 19 21 31 32 33 34 35 36 51 52 53 61 62 63 64 65
+71 72 73 74 75 76 81 82 91 92 93 94 95 96
+"""
+
+
+def test_every_province_code_and_no_other_is_accepted():
+    provinces = {int(code) for code in PROVINCES.split()}
+    assert len(provinces) == 38
+    for code in range(100):
+        nik = f"{code:02d}71011506900003"
+        if code in provinces:
+            assert parse_nik(nik, today=TODAY).province == f"{code:02d}"
+        else:
+            with pytest.raises(ValidationError) as err:
+                parse_nik(nik, today=TODAY)
+            assert err.value.code == "nik_province", code

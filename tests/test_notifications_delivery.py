@@ -23,9 +23,10 @@ from pathlib import Path
 import pytest
 import redis
 from django.db import connection
+from django.db.models import F
 
 from psm.accounts.models import User
-from psm.notifications.models import Reminder
+from psm.notifications.models import Notification, Reminder
 from psm.notifications.services import ReminderSpec, reminders_create
 from tests.factories import UserFactory
 
@@ -393,6 +394,12 @@ def test_killed_workers_and_a_restarted_redis_lose_nothing_and_repeat_nothing(
     assert lost == []
     assert set(received) == set(ids)
     assert len(faults) >= 6
+    # In-app notifications are exactly once (README): one per reminder, its recipient's,
+    # however often a delivery was interrupted; none without a reminder.
+    in_app = Notification.objects.filter(reminder_id__in=ids)
+    assert Counter(in_app.values_list("reminder_id", flat=True)) == Counter(ids)
+    assert not in_app.exclude(recipient_id=F("reminder__recipient_id")).exists()
+    assert not Notification.objects.filter(reminder__isnull=True).exists()
     # The residual at-least-once window (services.py): a worker process SIGKILLed after the
     # sink has the whole message (the final ".", even before its 250 arrives) and before
     # the COMMIT. A duplicate may only come from such a kill: the

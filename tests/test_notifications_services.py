@@ -314,8 +314,16 @@ def test_send_reminders_runs_the_sweepers_and_delivers_and_a_second_run_does_not
 
 @pytest.mark.django_db
 def test_inactive_users_get_no_email(morning, mailoutbox):
-    user = UserFactory(is_active=False)
-    services.reminders_create(specs=[spec(user, 1)])
-    [reminder_id] = services.reminders_claim()
-    services.reminder_deliver(reminder_id=reminder_id)
-    assert mailoutbox == []
+    user: User = UserFactory(is_active=False, email="pensiun@test.invalid")  # type: ignore[assignment]
+    active: User = UserFactory(email="aktif@test.invalid")  # type: ignore[assignment]
+    services.reminders_create(specs=[spec(user, 1), spec(active, 2)])
+    claimed = services.reminders_claim()
+    assert len(claimed) == 2
+    assert [services.reminder_deliver(reminder_id=pk) for pk in claimed] == ["sent", "sent"]
+    # Delivery ran: the active user has the email, both have the in-app notification, and
+    # the inactive user's reminder is finished (sent in-app), not waiting for an email.
+    assert [m.to for m in mailoutbox] == [["aktif@test.invalid"]]
+    assert Notification.objects.filter(recipient=user).count() == 1
+    assert Notification.objects.filter(recipient=active).count() == 1
+    mine = Reminder.objects.get(recipient=user)
+    assert (mine.state, mine.channels_sent) == (Reminder.State.SENT, ["in_app"])

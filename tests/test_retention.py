@@ -113,3 +113,34 @@ def test_command_refuses_a_zero_period():
 
     with pytest.raises(CommandError):
         call_command("purge_attachments", "--days", "0", stdout=StringIO())
+
+
+# Written out, not read from RETENTION_STATUSES: which statuses end the case for retention.
+@pytest.mark.parametrize(
+    ("status", "purged"),
+    [
+        ("resolved", True),
+        ("closed", True),
+        ("referred", True),
+        ("rejected", True),
+        ("new", False),
+        ("verified", False),
+        ("assigned", False),
+        ("in_progress", False),
+    ],
+)
+def test_old_files_are_purged_for_every_finished_status_and_no_open_one(
+    status, purged, relawan_alalak, relawan_kuin, petugas, kabid
+):
+    from tests.test_cases_workflow import case_in
+
+    case = case_in(
+        status, reporter=relawan_kuin, officer=petugas, supervisor=kabid, assignee=relawan_alalak
+    )
+    _attachment, path = _with_photo(case, relawan_alalak)
+    _age(case, 800)
+    call_command("purge_attachments", "--days", "730", stdout=StringIO())
+    case.refresh_from_db()
+    assert (not path.exists()) == purged
+    assert case.events.filter(kind=CaseEvent.Kind.RETENTION).exists() == purged
+    assert case.attachments.count() == 1 and case.status == status
