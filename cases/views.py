@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from cases import selectors, services
 from cases.audit import case_audit_history
@@ -70,11 +71,34 @@ def _intake_too_fast(request: HttpRequest, retry_after: int) -> HttpResponse:
     )
 
 
+def _intake_typed_nik(request: HttpRequest) -> str:
+    """The full NIK the submitted form looks up: a new person's NIK (checked against the
+    registry) or the search box's when a person was picked with it."""
+    if request.POST.get("beneficiary"):
+        return _typed_nik(request.POST.get("q"))
+    return _typed_nik(request.POST.get("nik"))
+
+
+def _intake_too_many_lookups(request: HttpRequest) -> HttpResponse:
+    form = IntakeForm(request.POST, user=_intake_user(request))
+    messages.error(
+        request,
+        _(
+            "Too many NIK searches in a short time: the case was NOT filed yet. Try again "
+            "in an hour, or send it without the NIK and Dinsos staff will add it."
+        ),
+    )
+    return render(request, "cases/intake.html", {"form": form, "chosen": None}, status=429)
+
+
 # One volunteer files a few cases an hour; 20 a minute is a script or a stuck button.
 @limit("intake", "20/m", on_limit=_intake_too_fast)
 def case_new(request: HttpRequest) -> HttpResponse:
     user = _intake_user(request)
     if request.method == "POST":
+        typed_nik = _intake_typed_nik(request)
+        if typed_nik and not nik_lookup(request, typed_nik)[0]:
+            return _intake_too_many_lookups(request)
         form = IntakeForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             chosen = form.cleaned_data.get("beneficiary")
@@ -108,6 +132,44 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/intake.html", {"form": form, "chosen": form.chosen_beneficiary()})
 
 
+# Exact-NIK lookups answer for a person anywhere in the city (so nobody is registered twice),
+# so they are an oracle: a volunteer who guesses NIKs could confirm one. Counted per user
+# (search and intake alike) and written to the access log, hits and misses.
+NIK_LOOKUPS_VOLUNTEER = "30/h"
+NIK_LOOKUPS_OFFICER = "300/h"
+
+
+def _nik_lookup_rate(group: str, request: HttpRequest) -> str:
+    return NIK_LOOKUPS_OFFICER if _user(request).is_officer else NIK_LOOKUPS_VOLUNTEER
+
+
+def nik_lookup(request: HttpRequest, nik: str) -> tuple[bool, Beneficiary | None]:
+    """One exact-NIK lookup by request.user: (allowed, the person found). Over the limit
+    nothing is looked up; every allowed lookup leaves an access-log row."""
+    if is_ratelimited(
+        request,
+        group="psm.nik_lookup",
+        key="user",
+        rate=_nik_lookup_rate,
+        method=is_ratelimited.ALL,
+        increment=True,
+    ):
+        return False, None
+    found = selectors.beneficiary_by_nik(nik)
+    access_record(
+        request=request,
+        kind=AccessEntry.Kind.NIK_LOOKUP,
+        object_id=found.pk if found else None,
+        beneficiary_id=found.pk if found else None,
+    )
+    return True, found
+
+
+def _typed_nik(value: object) -> str:
+    nik = "".join(str(value or "").split())
+    return nik if len(nik) == 16 and nik.isdigit() else ""
+
+
 @require_GET
 def beneficiary_search(request: HttpRequest) -> HttpResponse:
     """htmx: people matching the typed NIK or name, as radio buttons inside the intake form."""
@@ -115,12 +177,17 @@ def beneficiary_search(request: HttpRequest) -> HttpResponse:
     if user.role not in (User.Role.VOLUNTEER, User.Role.STAFF):
         raise PermissionDenied
     query = request.GET.get("q", "")
-    results = selectors.beneficiary_search(user, query)
-    return render(
-        request,
-        "cases/intake.html#beneficiary-results",
-        {"results": results, "query": query, "show_nik": user.is_officer},
-    )
+    context: dict[str, Any] = {"query": query, "show_nik": user.is_officer}
+    nik = _typed_nik(query)
+    if nik:
+        allowed, found = nik_lookup(request, nik)
+        context["results"] = [found] if found else []
+        if not allowed:
+            context["too_many_lookups"] = True
+            return render(request, "cases/intake.html#beneficiary-results", context, status=429)
+    else:
+        context["results"] = selectors.beneficiary_search(user, query)
+    return render(request, "cases/intake.html#beneficiary-results", context)
 
 
 # --- Detail and actions ------------------------------------------------------------------
@@ -149,6 +216,9 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "case": case,
         "beneficiary": case.beneficiary,
         "show_nik": user.is_officer,
+        # A volunteer reads the person's record only if they may see the person, not merely
+        # because they filed this case (picked at intake by someone else's full NIK).
+        "show_person": user.is_officer or selectors.beneficiary_may_see(user, case.beneficiary),
         "moves": [{"to": to, "rule": rule} for to, rule in moves],
         "note_form": forms.get("note_form") or NoteForm(),
         "visit_form": (forms.get("visit_form") or VisitForm()) if can_visit else None,

@@ -28,6 +28,13 @@
         );
       });
     }
+    // Over the NIK-lookup limit the search answers 429 with a message: show it.
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.xhr.status === 429) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
     var search = document.getElementById("beneficiary-q");
     if (search) {
       search.addEventListener("keydown", function (event) {
