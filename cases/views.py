@@ -56,7 +56,6 @@ def _intake_user(request: HttpRequest) -> User:
 
 def _intake_too_fast(request: HttpRequest, retry_after: int) -> HttpResponse:
     """Over the intake limit: the form again as typed (not validated, nothing saved)."""
-    form = IntakeForm(request.POST, user=_intake_user(request))
     messages.error(
         request,
         _(
@@ -64,23 +63,35 @@ def _intake_too_fast(request: HttpRequest, retry_after: int) -> HttpResponse:
             "check the form below (choose the photos again) and send it once more."
         ),
     )
-    return render(
-        request,
-        "cases/intake.html",
-        {"form": form, "chosen": form.chosen_beneficiary(), "retry_after": retry_after},
-    )
+    return _intake_as_typed(request, retry_after=retry_after)
 
 
-def _intake_typed_nik(request: HttpRequest) -> str:
-    """The full NIK the submitted form looks up: a new person's NIK (checked against the
-    registry) or the search box's when a person was picked with it."""
-    if request.POST.get("beneficiary"):
-        return _typed_nik(request.POST.get("q"))
-    return _typed_nik(request.POST.get("nik"))
+def _intake_as_typed(request: HttpRequest, **extra: Any) -> HttpResponse:
+    """The form again with what was typed, not validated: validating would look the typed
+    NIK (and a picked person) up, which is what the limit refused."""
+    typed = {key: request.POST.get(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    form = IntakeForm(initial=typed, user=_intake_user(request))
+    context = {"form": form, "chosen": None, "duplicates": [], **extra}
+    context["files_lost"] = len(request.FILES.getlist("uploads"))
+    return render(request, "cases/intake.html", context, status=429)
+
+
+def _intake_lookups_allowed(request: HttpRequest) -> bool:
+    """Count what the submitted form looks up in the whole registry, as the search does:
+    each full NIK typed (the new person's, or the search box's a person was picked with) and
+    a new person's name with birth date (the "same person?" check, which would otherwise
+    confirm birth-date guesses). False when over the limit (nothing is looked up then)."""
+    niks = {_typed_nik(request.POST.get(field)) for field in ("q", "nik")} - {""}
+    for nik in sorted(niks):
+        if not nik_lookup(request, nik)[0]:
+            return False
+    new_person = not request.POST.get("beneficiary") and not request.POST.get("not_duplicate")
+    if new_person and not niks and request.POST.get("birth_date"):
+        return not _lookup_limited(request)
+    return True
 
 
 def _intake_too_many_lookups(request: HttpRequest) -> HttpResponse:
-    form = IntakeForm(request.POST, user=_intake_user(request))
     messages.error(
         request,
         _(
@@ -88,7 +99,7 @@ def _intake_too_many_lookups(request: HttpRequest) -> HttpResponse:
             "in an hour, or send it without the NIK and Dinsos staff will add it."
         ),
     )
-    return render(request, "cases/intake.html", {"form": form, "chosen": None}, status=429)
+    return _intake_as_typed(request)
 
 
 # One volunteer files a few cases an hour; 20 a minute is a script or a stuck button.
@@ -96,8 +107,7 @@ def _intake_too_many_lookups(request: HttpRequest) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     user = _intake_user(request)
     if request.method == "POST":
-        typed_nik = _intake_typed_nik(request)
-        if typed_nik and not nik_lookup(request, typed_nik)[0]:
+        if not _intake_lookups_allowed(request):
             return _intake_too_many_lookups(request)
         form = IntakeForm(request.POST, request.FILES, user=user)
         if form.is_valid():
@@ -129,7 +139,19 @@ def case_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The case was not filed yet: please check the marked fields."))
     else:
         form = IntakeForm(user=user)
-    return render(request, "cases/intake.html", {"form": form, "chosen": form.chosen_beneficiary()})
+    return render(request, "cases/intake.html", _intake_context(request, form))
+
+
+def _intake_context(request: HttpRequest, form: IntakeForm, **extra: Any) -> dict[str, Any]:
+    return {
+        "form": form,
+        "chosen": form.chosen_beneficiary(),
+        "duplicates": form.duplicates,
+        # A browser never sends files back with a redisplayed form: say so next to the field
+        # (intake.js re-attaches them where it can).
+        "files_lost": len(request.FILES.getlist("uploads")),
+        **extra,
+    }
 
 
 # Exact-NIK lookups answer for a person anywhere in the city (so nobody is registered twice),
@@ -143,17 +165,22 @@ def _nik_lookup_rate(group: str, request: HttpRequest) -> str:
     return NIK_LOOKUPS_OFFICER if _user(request).is_officer else NIK_LOOKUPS_VOLUNTEER
 
 
-def nik_lookup(request: HttpRequest, nik: str) -> tuple[bool, Beneficiary | None]:
-    """One exact-NIK lookup by request.user: (allowed, the person found). Over the limit
-    nothing is looked up; every allowed lookup leaves an access-log row."""
-    if is_ratelimited(
+def _lookup_limited(request: HttpRequest) -> bool:
+    """Count one registry lookup by request.user; True when over the limit."""
+    return is_ratelimited(
         request,
         group="psm.nik_lookup",
         key="user",
         rate=_nik_lookup_rate,
         method=is_ratelimited.ALL,
         increment=True,
-    ):
+    )
+
+
+def nik_lookup(request: HttpRequest, nik: str) -> tuple[bool, Beneficiary | None]:
+    """One exact-NIK lookup by request.user: (allowed, the person found). Over the limit
+    nothing is looked up; every allowed lookup leaves an access-log row."""
+    if _lookup_limited(request):
         return False, None
     found = selectors.beneficiary_by_nik(nik)
     access_record(
