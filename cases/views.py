@@ -247,6 +247,8 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         # because they filed this case (picked at intake by someone else's full NIK).
         "show_person": user.is_officer or selectors.beneficiary_may_see(user, case.beneficiary),
         "moves": [{"to": to, "rule": rule} for to, rule in moves],
+        # A refused status change comes back with what was typed (reason, partner, note).
+        "typed_move": _typed_move(forms.get("transition_form"), moves),
         "note_form": forms.get("note_form") or NoteForm(),
         "visit_form": (forms.get("visit_form") or VisitForm()) if can_visit else None,
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
@@ -261,6 +263,15 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
     if user.is_supervisor_or_admin:  # the audit trail: supervisors (and admins) only
         context["audit_history"] = case_audit_history(case)
     return context
+
+
+def _typed_move(form: TransitionForm | None, moves: Any) -> dict[str, Any] | None:
+    if form is None:
+        return None
+    typed = {key: str(form.data.get(key, "")) for key in ("to_status", "reason", "partner", "note")}
+    typed["offered"] = any(to == typed["to_status"] for to, _rule in moves)
+    typed["text"] = typed["reason"] or typed["partner"] or typed["note"]
+    return typed
 
 
 def _assignees() -> Any:
@@ -282,15 +293,13 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
             _("This change is not possible: %(errors)s")
             % {"errors": " ".join(str(e) for errs in form.errors.values() for e in errs)},
         )
-        return _back(case)
+        return _rerender(request, case, transition_form=form)
     try:
         services.case_transition(case=case, actor=user, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
-    else:
-        messages.success(
-            request, _("Case is now: %(status)s.") % {"status": case.get_status_display()}
-        )
+        return _rerender(request, case, transition_form=form)
+    messages.success(request, _("Case is now: %(status)s.") % {"status": case.get_status_display()})
     return _back(case)
 
 
@@ -305,10 +314,10 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
             services.case_assign(case=case, actor=user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-        else:
-            messages.success(
-                request, _("Case assigned to %(name)s.") % {"name": form.cleaned_data["assignee"]}
-            )
+            return _rerender(request, case, assign_form=form)
+        messages.success(
+            request, _("Case assigned to %(name)s.") % {"name": form.cleaned_data["assignee"]}
+        )
         return _back(case)
     messages.error(request, _("Choose who handles the case."))
     return _rerender(request, case, assign_form=form)
