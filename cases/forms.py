@@ -14,10 +14,13 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from cases.forms_queue import PersonField
 from cases.models import Beneficiary, Case, Category, Priority
-from cases.selectors import beneficiaries_visible_to
+from cases.selectors import (
+    beneficiaries_visible_to,
+    beneficiary_by_nik,
+    beneficiary_likely_duplicates,
+)
 from cases.services.attachments import MAX_FILES, attachment_check
 from psm.accounts.models import User
-from psm.crypto import nik_hash
 from psm.nik import SEX_FEMALE, SEX_MALE, validate_nik
 from volunteers.models import Kelurahan
 
@@ -100,6 +103,10 @@ class IntakeForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
     phone = PhoneNumberField(label=_("Phone number"), required=False, region="ID")
+    # Ticked after the form asked "is this the same person?" about a likely duplicate.
+    not_duplicate = forms.BooleanField(
+        label=_("Not the same person: create a new record anyway"), required=False
+    )
     # The case.
     category = forms.ModelChoiceField(
         queryset=Category.objects.filter(is_active=True),
@@ -145,6 +152,8 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        # Registered people the new person may be (shown to pick from, with the question).
+        self.duplicates: list[Beneficiary] = []
         self.fields["beneficiary"].queryset = Beneficiary.objects.filter(  # type: ignore[attr-defined]
             merged_into__isnull=True
         )
@@ -161,9 +170,10 @@ class IntakeForm(forms.Form):
         person = self.cleaned_data.get("beneficiary")
         if person is None or self.user.is_officer:
             return person
-        # A volunteer picks people they may see, or the one whose full NIK they typed.
-        typed = "".join(str(self.data.get("q", "")).split())
-        if person.nik and typed == person.nik:
+        # A volunteer picks people they may see, or the one whose full NIK they typed (in
+        # the search box, or as the new person's NIK when the form asked "same person?").
+        typed = {"".join(str(self.data.get(field, "")).split()) for field in ("q", "nik")}
+        if person.nik and person.nik in typed:
             return person
         if not beneficiaries_visible_to(self.user).filter(pk=person.pk).exists():
             raise ValidationError(
@@ -187,19 +197,54 @@ class IntakeForm(forms.Form):
             self.add_error(
                 "name", _("Choose a registered person above, or enter the new person's name.")
             )
+        if self._already_sent(data):
+            return data  # a resubmission: the service answers the case it made, nothing new
         nik = data.get("nik")
+        birth_date = data.get("birth_date")
         if nik:
             try:
-                validate_nik(nik, birth_date=data.get("birth_date"), sex=data.get("sex") or None)
+                info = validate_nik(nik, birth_date=birth_date, sex=data.get("sex") or None)
             except ValidationError as exc:
                 self.add_error("nik", exc)
-            else:
-                if Beneficiary.objects.filter(nik_hash=nik_hash(nik)).exists():
-                    self.add_error(
-                        "nik",
-                        _("A person with this NIK is already registered: search for them above."),
-                    )
+                return data
+            birth_date = birth_date or info.birth_date
+            # One record per NIK: the person is offered to pick (an exact-NIK lookup, which
+            # the view counts and logs like the search's).
+            same_nik = beneficiary_by_nik(nik)
+            if same_nik is not None:
+                self.duplicates = [same_nik]
+                self.add_error(
+                    "nik",
+                    _(
+                        "A person with this NIK is already registered: if this is them, "
+                        "choose them above."
+                    ),
+                )
+                return data
+        if data.get("name") and not data.get("not_duplicate"):
+            self._ask_same_person(data["name"], birth_date)
         return data
+
+    def _already_sent(self, data: dict[str, Any]) -> bool:
+        key = data.get("idempotency_key")
+        return (
+            key is not None
+            and Case.objects.filter(idempotency_key=key, reported_by=self.user).exists()
+        )
+
+    def _ask_same_person(self, name: str, birth_date: Any) -> None:
+        """Same name and birth date as someone this user may see: ask before a second
+        record. Someone outside a volunteer's area is never mentioned (that would tell them
+        the person exists); staff see those on the case page as possible duplicates."""
+        self.duplicates = beneficiary_likely_duplicates(self.user, name=name, birth_date=birth_date)
+        if self.duplicates:
+            self.add_error(
+                "not_duplicate",
+                _(
+                    "Is this the same person? A registered person has the same name and birth "
+                    "date: choose them above, or tick this box to register a new person."
+                ),
+            )
 
     def chosen_beneficiary(self) -> Beneficiary | None:
         """The registered person picked, for re-display when the form comes back."""

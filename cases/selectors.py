@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
@@ -72,36 +74,81 @@ def attachment_get_for_user(user: User, reference: str, attachment_id: int) -> A
 
 
 def beneficiaries_visible_to(user: User) -> QuerySet[Beneficiary]:
-    """Officers: the whole registry. Volunteers: people of their kelurahan or of cases they
-    may see (a volunteer does not browse the city's registry)."""
+    """The people whose record (NIK, birth date, phone, address) this user may read.
+
+    Officers: the whole registry. Volunteers: people of their kelurahan, people they
+    registered, and people of cases assigned to them or filed by someone else in their
+    kelurahan. Not the people of cases a volunteer merely filed: picking someone elsewhere
+    at intake (by their full NIK) and filing a case, even one placed in the volunteer's own
+    kelurahan, must not open that person's record (issue 14.1)."""
     qs = Beneficiary.objects.filter(merged_into__isnull=True)
     if user.is_officer:
         return qs
+    if not user.is_volunteer or not user.is_active:
+        return qs.none()
     kelurahan_id = _volunteer_kelurahan_id(user)
-    scope = Q(cases__in=cases_visible_to(user))
+    through = Q(assignee=user)
+    scope = Q(created_by=user)
     if kelurahan_id is not None:
+        through |= Q(kelurahan_id=kelurahan_id) & ~Q(reported_by=user)
         scope |= Q(kelurahan_id=kelurahan_id)
-    return qs.filter(scope).distinct()
+    scope |= Q(pk__in=Case.objects.filter(through).values("beneficiary_id"))
+    return qs.filter(scope)
+
+
+def beneficiary_may_see(user: User, beneficiary: Beneficiary) -> bool:
+    return beneficiaries_visible_to(user).filter(pk=beneficiary.pk).exists()
+
+
+def beneficiary_by_nik(nik: str) -> Beneficiary | None:
+    """The unmerged person with exactly this NIK, anywhere (through the keyed hash)."""
+    if len(nik) != 16 or not nik.isdigit():
+        return None
+    return (
+        Beneficiary.objects.filter(merged_into__isnull=True, nik_hash=nik_hash(nik))
+        .select_related("kelurahan")
+        .first()
+    )
 
 
 def beneficiary_search(user: User, query: str, *, limit: int = 10) -> list[Beneficiary]:
-    """Intake search: an exact NIK finds the person anywhere (so nobody is registered twice);
-    a name searches the people this user may see, most similar first."""
+    """Intake search: an exact NIK finds the person anywhere (so nobody is registered twice;
+    the view rate-limits and logs these lookups); a name searches the people this user may
+    see, most similar first."""
     query = " ".join((query or "").split())[:150]
     if len(query) < 3:
         return []
-    base = Beneficiary.objects.filter(merged_into__isnull=True).select_related("kelurahan")
     if query.isdigit():
         # The NIK is encrypted at rest: only a full NIK is found (through its keyed hash).
-        if len(query) == 16:
-            return list(base.filter(nik_hash=nik_hash(query))[:1])
-        return []
+        found = beneficiary_by_nik(query)
+        return [found] if found is not None else []
+    base = Beneficiary.objects.filter(merged_into__isnull=True).select_related("kelurahan")
     visible = beneficiaries_visible_to(user).values("pk")
     return list(
         base.filter(pk__in=visible)
         .filter(Q(name__trigram_similar=query) | Q(name__icontains=query))
         .annotate(similarity=TrigramSimilarity("name", query))
         .order_by("-similarity", "name")[:limit]
+    )
+
+
+def beneficiary_likely_duplicates(
+    user: User, *, name: str, birth_date: dt.date | None, limit: int = 5
+) -> list[Beneficiary]:
+    """People this user may see with a similar name and the same birth date: the intake asks
+    "is this the same person?" before registering another record. Scoped, so the question
+    never tells a volunteer that someone exists outside what they may see (staff find those
+    on the case page's possible duplicates)."""
+    name = " ".join((name or "").split())[:150]
+    if not name or birth_date is None:
+        return []
+    return list(
+        beneficiaries_visible_to(user)
+        .filter(birth_date=birth_date)
+        .filter(Q(name__trigram_similar=name) | Q(name__iexact=name))
+        .annotate(similarity=TrigramSimilarity("name", name))
+        .select_related("kelurahan")
+        .order_by("-similarity", "pk")[:limit]
     )
 
 

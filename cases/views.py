@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_ratelimit.core import is_ratelimited
 
 from cases import selectors, services
 from cases.audit import case_audit_history
@@ -55,7 +56,6 @@ def _intake_user(request: HttpRequest) -> User:
 
 def _intake_too_fast(request: HttpRequest, retry_after: int) -> HttpResponse:
     """Over the intake limit: the form again as typed (not validated, nothing saved)."""
-    form = IntakeForm(request.POST, user=_intake_user(request))
     messages.error(
         request,
         _(
@@ -63,11 +63,43 @@ def _intake_too_fast(request: HttpRequest, retry_after: int) -> HttpResponse:
             "check the form below (choose the photos again) and send it once more."
         ),
     )
-    return render(
+    return _intake_as_typed(request, retry_after=retry_after)
+
+
+def _intake_as_typed(request: HttpRequest, **extra: Any) -> HttpResponse:
+    """The form again with what was typed, not validated: validating would look the typed
+    NIK (and a picked person) up, which is what the limit refused."""
+    typed = {key: request.POST.get(key) for key in request.POST if key != "csrfmiddlewaretoken"}
+    form = IntakeForm(initial=typed, user=_intake_user(request))
+    context = {"form": form, "chosen": None, "duplicates": [], **extra}
+    context["files_lost"] = len(request.FILES.getlist("uploads"))
+    return render(request, "cases/intake.html", context, status=429)
+
+
+def _intake_lookups_allowed(request: HttpRequest) -> bool:
+    """Count what the submitted form looks up in the whole registry, as the search does:
+    each full NIK typed (the new person's, or the search box's a person was picked with) and
+    a new person's name with birth date (the "same person?" check, which would otherwise
+    confirm birth-date guesses). False when over the limit (nothing is looked up then)."""
+    niks = {_typed_nik(request.POST.get(field)) for field in ("q", "nik")} - {""}
+    for nik in sorted(niks):
+        if not nik_lookup(request, nik)[0]:
+            return False
+    new_person = not request.POST.get("beneficiary") and not request.POST.get("not_duplicate")
+    if new_person and not niks and request.POST.get("birth_date"):
+        return not _lookup_limited(request)
+    return True
+
+
+def _intake_too_many_lookups(request: HttpRequest) -> HttpResponse:
+    messages.error(
         request,
-        "cases/intake.html",
-        {"form": form, "chosen": form.chosen_beneficiary(), "retry_after": retry_after},
+        _(
+            "Too many NIK searches in a short time: the case was NOT filed yet. Try again "
+            "in an hour, or send it without the NIK and Dinsos staff will add it."
+        ),
     )
+    return _intake_as_typed(request)
 
 
 # One volunteer files a few cases an hour; 20 a minute is a script or a stuck button.
@@ -75,6 +107,8 @@ def _intake_too_fast(request: HttpRequest, retry_after: int) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     user = _intake_user(request)
     if request.method == "POST":
+        if not _intake_lookups_allowed(request):
+            return _intake_too_many_lookups(request)
         form = IntakeForm(request.POST, request.FILES, user=user)
         if form.is_valid():
             chosen = form.cleaned_data.get("beneficiary")
@@ -105,7 +139,62 @@ def case_new(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The case was not filed yet: please check the marked fields."))
     else:
         form = IntakeForm(user=user)
-    return render(request, "cases/intake.html", {"form": form, "chosen": form.chosen_beneficiary()})
+    return render(request, "cases/intake.html", _intake_context(request, form))
+
+
+def _intake_context(request: HttpRequest, form: IntakeForm, **extra: Any) -> dict[str, Any]:
+    return {
+        "form": form,
+        "chosen": form.chosen_beneficiary(),
+        "duplicates": form.duplicates,
+        # A browser never sends files back with a redisplayed form: say so next to the field
+        # (intake.js re-attaches them where it can).
+        "files_lost": len(request.FILES.getlist("uploads")),
+        **extra,
+    }
+
+
+# Exact-NIK lookups answer for a person anywhere in the city (so nobody is registered twice),
+# so they are an oracle: a volunteer who guesses NIKs could confirm one. Counted per user
+# (search and intake alike) and written to the access log, hits and misses.
+NIK_LOOKUPS_VOLUNTEER = "30/h"
+NIK_LOOKUPS_OFFICER = "300/h"
+
+
+def _nik_lookup_rate(group: str, request: HttpRequest) -> str:
+    return NIK_LOOKUPS_OFFICER if _user(request).is_officer else NIK_LOOKUPS_VOLUNTEER
+
+
+def _lookup_limited(request: HttpRequest) -> bool:
+    """Count one registry lookup by request.user; True when over the limit."""
+    return is_ratelimited(
+        request,
+        group="psm.nik_lookup",
+        key="user",
+        rate=_nik_lookup_rate,
+        method=is_ratelimited.ALL,
+        increment=True,
+    )
+
+
+def nik_lookup(request: HttpRequest, nik: str) -> tuple[bool, Beneficiary | None]:
+    """One exact-NIK lookup by request.user: (allowed, the person found). Over the limit
+    nothing is looked up; every allowed lookup leaves an access-log row."""
+    if _lookup_limited(request):
+        return False, None
+    found = selectors.beneficiary_by_nik(nik)
+    access_record(
+        request=request,
+        kind=AccessEntry.Kind.NIK_LOOKUP,
+        object_id=found.pk if found else None,
+        beneficiary_id=found.pk if found else None,
+    )
+    return True, found
+
+
+def _typed_nik(value: object) -> str:
+    nik = "".join(str(value or "").split())
+    return nik if len(nik) == 16 and nik.isdigit() else ""
 
 
 @require_GET
@@ -115,12 +204,17 @@ def beneficiary_search(request: HttpRequest) -> HttpResponse:
     if user.role not in (User.Role.VOLUNTEER, User.Role.STAFF):
         raise PermissionDenied
     query = request.GET.get("q", "")
-    results = selectors.beneficiary_search(user, query)
-    return render(
-        request,
-        "cases/intake.html#beneficiary-results",
-        {"results": results, "query": query, "show_nik": user.is_officer},
-    )
+    context: dict[str, Any] = {"query": query, "show_nik": user.is_officer}
+    nik = _typed_nik(query)
+    if nik:
+        allowed, found = nik_lookup(request, nik)
+        context["results"] = [found] if found else []
+        if not allowed:
+            context["too_many_lookups"] = True
+            return render(request, "cases/intake.html#beneficiary-results", context, status=429)
+    else:
+        context["results"] = selectors.beneficiary_search(user, query)
+    return render(request, "cases/intake.html#beneficiary-results", context)
 
 
 # --- Detail and actions ------------------------------------------------------------------
@@ -149,7 +243,12 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "case": case,
         "beneficiary": case.beneficiary,
         "show_nik": user.is_officer,
+        # A volunteer reads the person's record only if they may see the person, not merely
+        # because they filed this case (picked at intake by someone else's full NIK).
+        "show_person": user.is_officer or selectors.beneficiary_may_see(user, case.beneficiary),
         "moves": [{"to": to, "rule": rule} for to, rule in moves],
+        # A refused status change comes back with what was typed (reason, partner, note).
+        "typed_move": _typed_move(forms.get("transition_form"), moves),
         "note_form": forms.get("note_form") or NoteForm(),
         "visit_form": (forms.get("visit_form") or VisitForm()) if can_visit else None,
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
@@ -164,6 +263,15 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
     if user.is_supervisor_or_admin:  # the audit trail: supervisors (and admins) only
         context["audit_history"] = case_audit_history(case)
     return context
+
+
+def _typed_move(form: TransitionForm | None, moves: Any) -> dict[str, Any] | None:
+    if form is None:
+        return None
+    typed = {key: str(form.data.get(key, "")) for key in ("to_status", "reason", "partner", "note")}
+    typed["offered"] = any(to == typed["to_status"] for to, _rule in moves)
+    typed["text"] = typed["reason"] or typed["partner"] or typed["note"]
+    return typed
 
 
 def _assignees() -> Any:
@@ -185,15 +293,13 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
             _("This change is not possible: %(errors)s")
             % {"errors": " ".join(str(e) for errs in form.errors.values() for e in errs)},
         )
-        return _back(case)
+        return _rerender(request, case, transition_form=form)
     try:
         services.case_transition(case=case, actor=user, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, _errors(exc))
-    else:
-        messages.success(
-            request, _("Case is now: %(status)s.") % {"status": case.get_status_display()}
-        )
+        return _rerender(request, case, transition_form=form)
+    messages.success(request, _("Case is now: %(status)s.") % {"status": case.get_status_display()})
     return _back(case)
 
 
@@ -208,10 +314,10 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
             services.case_assign(case=case, actor=user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, _errors(exc))
-        else:
-            messages.success(
-                request, _("Case assigned to %(name)s.") % {"name": form.cleaned_data["assignee"]}
-            )
+            return _rerender(request, case, assign_form=form)
+        messages.success(
+            request, _("Case assigned to %(name)s.") % {"name": form.cleaned_data["assignee"]}
+        )
         return _back(case)
     messages.error(request, _("Choose who handles the case."))
     return _rerender(request, case, assign_form=form)

@@ -123,7 +123,8 @@ def test_attendance_via_page_and_bad_value_never_500(login, bimtek, admin_user, 
     (participant,) = training_invite(training=bimtek, volunteers=[relawan_alalak.volunteer])
     client = login(admin_user)
     url = reverse("volunteers:training_attendance", args=[bimtek.pk, participant.pk])
-    assert client.post(url, {f"p{participant.pk}-attendance": "hadir-sekali"}).status_code == 302
+    # The page again, as typed (issue 13.5; was a 302 back to it).
+    assert client.post(url, {f"p{participant.pk}-attendance": "hadir-sekali"}).status_code == 400
     participant.refresh_from_db()
     assert participant.attendance == "invited"
     client.post(

@@ -20,6 +20,8 @@ class AccessEntry(models.Model):
         BENEFICIARY = "beneficiary", _("Person")
         ATTACHMENT = "attachment", _("Attachment")
         EXPORT = "export", _("Export")
+        # An exact-NIK search at intake (a hit or a miss: guessing shows as many misses).
+        NIK_LOOKUP = "nik_lookup", _("NIK lookup")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

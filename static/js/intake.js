@@ -28,14 +28,75 @@
         );
       });
     }
+    // Over the NIK-lookup limit the search answers 429 with a message: show it.
+    document.body.addEventListener("htmx:beforeSwap", function (event) {
+      if (event.detail.xhr.status === 429) {
+        event.detail.shouldSwap = true;
+        event.detail.isError = false;
+      }
+    });
     var search = document.getElementById("beneficiary-q");
     if (search) {
       search.addEventListener("keydown", function (event) {
         if (event.key === "Enter") event.preventDefault();
       });
     }
-    form.addEventListener("submit", function () {
+    var uploads = form.querySelector("input[type=file][name=uploads]");
+    var keyInput = form.querySelector("input[name=idempotency_key]");
+    var key = keyInput ? keyInput.value : "";
+    restoreFiles(uploads, key);
+    var storing = false;
+    form.addEventListener("submit", function (event) {
       form.querySelectorAll("button[type=submit]").forEach(function (b) { b.disabled = true; });
+      // A browser never sends chosen files back with a redisplayed form. Keep them in this
+      // browser's IndexedDB, under the form's key, until the page comes back (then they are
+      // attached again and removed) or the next intake page clears them.
+      if (storing || !uploads || !uploads.files.length || !window.indexedDB) return;
+      event.preventDefault();
+      storing = true;
+      var files = Array.prototype.slice.call(uploads.files);
+      withStore("readwrite", function (store) {
+        store.put({ key: key, files: files, at: Date.now() });
+      }, function () { form.submit(); });
+    });
+  }
+
+  function withStore(mode, work, done) {
+    var finished = false;
+    function finish() { if (!finished) { finished = true; if (done) done(); } }
+    try {
+      var open = window.indexedDB.open("psm-intake", 1);
+      open.onupgradeneeded = function () { open.result.createObjectStore("files", { keyPath: "key" }); };
+      open.onerror = finish;
+      open.onsuccess = function () {
+        var db = open.result;
+        var tx = db.transaction("files", mode);
+        tx.oncomplete = function () { db.close(); finish(); };
+        tx.onerror = tx.onabort = function () { db.close(); finish(); };
+        work(tx.objectStore("files"));
+      };
+    } catch (e) { finish(); }
+    window.setTimeout(finish, 3000);  // never keep the form from being sent
+  }
+
+  function restoreFiles(input, key) {
+    if (!input || !window.indexedDB || typeof DataTransfer === "undefined") return;
+    var note = document.getElementById("files-lost");
+    withStore("readwrite", function (store) {
+      var all = store.getAll();
+      all.onsuccess = function () {
+        all.result.forEach(function (entry) {
+          if (entry.key === key && note && entry.files.length) {
+            var transfer = new DataTransfer();
+            entry.files.forEach(function (file) { transfer.items.add(file); });
+            input.files = transfer.files;
+            note.textContent = note.dataset.restored;
+            note.classList.remove("text-warning-emphasis");
+            note.classList.add("text-success-emphasis");
+          }
+          store.delete(entry.key);  // stored photos never outlive one visit to this page
+        });
+      };
     });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);

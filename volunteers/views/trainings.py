@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from volunteers import selectors
 from volunteers.forms import AttendanceForm, TrainingForm, TrainingInviteForm, add_service_errors
+from volunteers.models import Training
 from volunteers.services import (
     training_attendance_set,
     training_create,
@@ -38,20 +39,44 @@ def training_list(request: HttpRequest) -> HttpResponse:
 def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = current_user(request)
     training = selectors.training_get(user=user, pk=pk)
+    return _training_page(request, training)
+
+
+def _training_page(
+    request: HttpRequest,
+    training: Training,
+    *,
+    invite_form: TrainingInviteForm | None = None,
+    attendance_form: AttendanceForm | None = None,
+    attendance_of: int | None = None,
+) -> HttpResponse:
+    """The training page; after a refused invitation or attendance, with that form as typed
+    (status 400) instead of a redirect that dropped it."""
+    user = current_user(request)
     context: dict[str, object] = {"training": training, "can_edit": user.is_admin_role}
     if user.is_officer:
         participants = list(selectors.training_participants(training))
         for p in participants:
-            p.form = AttendanceForm(  # type: ignore[attr-defined]
-                initial={"attendance": p.attendance, "certificate_number": p.certificate_number},
-                prefix=f"p{p.pk}",
+            p.form = (  # type: ignore[attr-defined]
+                attendance_form
+                if attendance_form is not None and p.pk == attendance_of
+                else AttendanceForm(
+                    initial={
+                        "attendance": p.attendance,
+                        "certificate_number": p.certificate_number,
+                    },
+                    prefix=f"p{p.pk}",
+                )
             )
         context["participants"] = participants
-        context["invite_form"] = TrainingInviteForm()
+        context["invite_form"] = invite_form or TrainingInviteForm()
     else:
         volunteer = selectors.volunteer_for_user(user)
         context["mine"] = training.participants.filter(volunteer=volunteer).first()
-    return render(request, "volunteers/training_detail.html", context)
+    failed = invite_form is not None or attendance_form is not None
+    return render(
+        request, "volunteers/training_detail.html", context, status=400 if failed else 200
+    )
 
 
 def training_create_view(request: HttpRequest) -> HttpResponse:
@@ -104,11 +129,11 @@ def training_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("%(n)d volunteers invited.") % {"n": len(invited)})
-    else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect("volunteers:training_detail", pk=training.pk)
+            return _training_page(request, training, invite_form=form)
+        messages.success(request, _("%(n)d volunteers invited.") % {"n": len(invited)})
+        return redirect("volunteers:training_detail", pk=training.pk)
+    messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return _training_page(request, training, invite_form=form)
 
 
 @require_POST
@@ -132,10 +157,14 @@ def training_attendance(request: HttpRequest, pk: int, participant_pk: int) -> H
             training_attendance_set(participant=participant, actor=user, **form.cleaned_data)
         except ValidationError as exc:
             messages.error(request, f"{participant.volunteer}: {' '.join(exc.messages)}")
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request, _("Attendance saved for %(name)s.") % {"name": participant.volunteer}
             )
+            return redirect("volunteers:training_detail", pk=training.pk)
     else:
         messages.error(request, _("Choose a valid attendance."))
-    return redirect("volunteers:training_detail", pk=training.pk)
+    return _training_page(
+        request, training, attendance_form=form, attendance_of=participant.pk
+    )
