@@ -80,6 +80,9 @@ def test_officer_ticks_two_cases_then_chooses_assign_and_picks_the_suggested_per
 
     page.locator("#bulk-form").get_by_label("Tindakan").select_option(label="Tugaskan")
     page.wait_for_load_state("networkidle")
+    # Choosing an action does not reload the list (the filters used to listen to every
+    # select on the page and redrew the table without the ticks).
+    expect(page).to_have_url(re.compile(r"/triage/$"))
     expect(page.get_by_label(f"Pilih {first.reference}", exact=True)).to_be_checked()
     expect(page.get_by_label(f"Pilih {second.reference}", exact=True)).to_be_checked()
     expect(_count(page)).to_contain_text("2 dipilih")
