@@ -114,6 +114,20 @@
       }
     });
     input.addEventListener("blur", close);
+    // Once the form is sent, a suggestion request still waiting for its delay would only be
+    // cut off by the next page (htmx logs that as an error): do not send it.
+    var leaving = false;
+    if (input.form) {
+      input.form.addEventListener("submit", function (event) {
+        if (!event.defaultPrevented && !input.form.hasAttribute("hx-get")) leaving = true;
+      });
+    }
+    window.addEventListener("pageshow", function () {
+      leaving = false;
+    });
+    input.addEventListener("htmx:confirm", function (event) {
+      if (leaving) event.preventDefault();
+    });
   }
 
   function init(root) {

@@ -77,6 +77,9 @@ def test_officer_ticks_two_cases_then_chooses_assign_and_picks_the_suggested_per
     expect(page.locator("#bulk-form")).to_be_visible()
     check_page(page, "two cases ticked")
     screenshot(page, artifacts, "two cases ticked")
+    # The selection bar stays in sight under the list; it leads to the action.
+    _count(page).get_by_role("link", name="Pilih tindakan").click()
+    expect(page.locator("#bulk-form").get_by_label("Tindakan")).to_be_focused()
 
     page.locator("#bulk-form").get_by_label("Tindakan").select_option(label="Tugaskan")
     page.wait_for_load_state("networkidle")
@@ -159,6 +162,13 @@ def test_officer_selects_a_whole_page_mistypes_the_assignee_and_corrects_it(
     check_page(page, "a page selected")
     screenshot(page, artifacts, "whole page selected")
 
+    page.get_by_role("button", name="Batalkan pilihan").click()
+    expect(_count(page)).to_be_hidden()
+    expect(page.locator("#bulk-form")).to_be_hidden()
+    expect(select_all).not_to_be_checked()
+    select_all.check()
+    expect(_count(page)).to_contain_text("4 dipilih")
+
     _tick_off = second_page[0]
     page.get_by_label(f"Pilih {_tick_off.reference}", exact=True).uncheck()
     expect(_count(page)).to_contain_text("3 dipilih")
@@ -235,3 +245,25 @@ def test_case_lists_are_cards_on_a_phone_and_the_filter_folds_away(
     expect(page.locator("#filters")).to_be_visible()
     screenshot(page, artifacts, "triage filter unfolded")
     check_page(page, "triage with its filter open")
+
+
+def test_without_javascript_the_ticks_of_the_page_still_go_with_the_form(
+    new_context, live_url, petugas, relawan_alalak
+):
+    """No screenshots here: Playwright's screenshot waits on scripts of its own."""
+    first, second, untouched = _queue(relawan_alalak, 3)
+    context = new_context(
+        base_url=live_url, locale="id-ID", java_script_enabled=False, **DESKTOP_1366x800
+    )
+    page = context.new_page()
+    login_as(page, petugas)
+    page.goto("/triage/")
+    expect(page.locator("#bulk-form")).to_be_visible()  # always shown without JavaScript
+    _tick(page, first)
+    _tick(page, second)
+    page.locator("#bulk-form").get_by_label("Tindakan").select_option(label="Tugaskan")
+    page.get_by_label("Tugaskan kepada", exact=True).fill("relawan_alalak")
+    page.get_by_role("button", name="Terapkan ke kasus yang dipilih").click()
+    expect(page.locator("main .alert-success")).to_contain_text("2 kasus diperbarui")
+    mine = set(Case.objects.filter(assignee=relawan_alalak).values_list("reference", flat=True))
+    assert mine == {first.reference, second.reference}
