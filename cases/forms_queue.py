@@ -198,7 +198,9 @@ class BulkActionForm(forms.Form):
         if action in required:
             name, message = required[action]
             value = data.get(name)
-            if not value or (isinstance(value, str) and not value.strip()):
+            # A value that was refused already has its message ("no one with this name").
+            refused = name in self.errors
+            if not refused and (not value or (isinstance(value, str) and not value.strip())):
                 self.add_error(name, message)
         if action == "duplicate" and data.get("duplicate_of"):
             reference = data["duplicate_of"].strip().upper()

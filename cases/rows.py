@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,21 @@ def render_rows(
         ' <span class="badge text-bg-warning">{}</span>', _("Needs reassignment")
     )
     select_label = _("Select %(ref)s")
+    # data-label: what a cell is when a phone shows the rows as cards (static/css/psm.css).
+    label = {
+        key: conditional_escape(text)
+        for key, text in (
+            ("ref", _("Reference")),
+            ("person", _("Person")),
+            ("category", _("Category")),
+            ("area", _("Kelurahan")),
+            ("priority", _("Priority")),
+            ("status", _("Status")),
+            ("assignee", _("Assigned to")),
+            ("filed", _("Filed")),
+            ("due", _("Response due")),
+        )
+    }
     out = []
     for case in cases:
         ref = case.reference
@@ -85,29 +100,38 @@ def render_rows(
         out.append(
             format_html(
                 "<tr{}>{}"
-                '<td class="text-nowrap"><a href="{}">{}</a></td>'
-                "<td>{}</td>"
-                '<td class="d-none d-md-table-cell">{}</td>'
-                '<td class="d-none d-lg-table-cell">{}</td>'
-                '<td><span class="badge {}">{}</span></td>'
-                "<td>{}{}{}</td>"
-                '<td class="d-none d-md-table-cell">{}</td>'
-                '<td class="text-nowrap">{}</td>'
-                '<td class="text-nowrap d-none d-sm-table-cell">{}</td></tr>',
+                '<td class="text-nowrap c-ref" data-label="{}"><a href="{}">{}</a></td>'
+                '<td class="c-person" data-label="{}">{}</td>'
+                '<td class="d-none d-md-table-cell c-category" data-label="{}">{}</td>'
+                '<td class="d-none d-lg-table-cell c-area" data-label="{}">{}</td>'
+                '<td class="c-priority" data-label="{}"><span class="badge {}">{}</span></td>'
+                '<td class="c-status" data-label="{}">{}{}{}</td>'
+                '<td class="d-none d-md-table-cell c-assignee" data-label="{}">{}</td>'
+                '<td class="text-nowrap c-filed" data-label="{}">{}</td>'
+                '<td class="text-nowrap d-none d-sm-table-cell c-due" data-label="{}">{}</td></tr>',
                 EMERGENCY_ROW if case.priority == Priority.EMERGENCY else "",
                 box,
+                label["ref"],
                 detail.replace(_REF, ref),
                 ref,
+                label["person"],
                 case.beneficiary.name,
+                label["category"],
                 names.categories.get(case.category_id, ""),
+                label["area"],
                 names.kelurahan.get(case.kelurahan_id, ""),
+                label["priority"],
                 PRIORITY_BADGE.get(case.priority, "text-bg-secondary"),  # type: ignore[call-overload]
                 priorities.get(case.priority, case.priority),
+                label["status"],
                 statuses.get(case.status, case.status),
                 due_badges.get(case.due_state, ""),
                 reassign if needs_reassignment(case) else "",
+                label["assignee"],
                 case.assignee or "—",
+                label["filed"],
                 short_datetime(case.created_at),
+                label["due"],
                 short_datetime(case.due_at),
             )
         )

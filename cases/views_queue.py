@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,15 +19,33 @@ from psm.accounts.access import require_officer
 from psm.accounts.models import User
 
 
+def _back(request: HttpRequest) -> str:
+    """The list page a bulk form was sent from (its `next`), when it is one of ours."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        return ""
+    return back
+
+
 def _render_queue(
-    request: HttpRequest, *, triage: bool, form: BulkActionForm | None = None, status: int = 200
+    request: HttpRequest,
+    *,
+    triage: bool,
+    form: BulkActionForm | None = None,
+    status: int = 200,
+    params: QueryDict | None = None,
+    back: str = "",
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    queue = case_queue(user, request.GET, triage=triage, page_number=request.GET.get("page"))
-    query = request.GET.copy()
+    params = request.GET if params is None else params
+    queue = case_queue(user, params, triage=triage, page_number=params.get("page"))
+    query = params.copy()
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
+    selected: set[str] = set()
+    if form is not None:
+        selected = {pk for pk in form.data.getlist("cases") if pk.isascii() and pk.isdigit()}  # type: ignore[attr-defined]
     context = {
         "queue": queue,
         "page": queue.page,
@@ -35,7 +54,13 @@ def _render_queue(
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
         "bulk_form": form,
-        "selected": set(form.data.getlist("cases")) if form is not None else set(),  # type: ignore[attr-defined]
+        "selected": selected,
+        "selected_ids": " ".join(sorted(selected, key=int)),
+        # The list's own address: a refused bulk action is drawn at /triage/bulk/, whose
+        # filters, sort headers and pages must still lead to the list.
+        "list_url": reverse("cases:triage" if triage else "cases:list"),
+        # Where the bulk form returns to: the list as it was, also after a refused action.
+        "back": back or request.get_full_path(),
     }
     if triage and form is None:
         context["bulk_form"] = BulkActionForm(
@@ -75,9 +100,20 @@ def triage_bulk(request: HttpRequest) -> HttpResponse:
     form = BulkActionForm(
         request.POST, cases=cases_visible_to(user), assignees=assignees_with_workload()
     )
+    back = _back(request)
     if not form.is_valid():
         messages.error(request, _("The action was not applied: check the form below."))
-        return _render_queue(request, triage=True, form=form, status=400)
+        # The list the officer was on (filters, page), so the ticks they see are theirs.
+        path, _sep, query = back.partition("?")
+        params = QueryDict(query) if path == reverse("cases:triage") else QueryDict()
+        return _render_queue(
+            request,
+            triage=True,
+            form=form,
+            status=400,
+            params=params,
+            back=back or reverse("cases:triage"),
+        )
     data = form.cleaned_data
     result = cases_bulk_apply(
         cases=data["cases"].order_by("created_at"),
@@ -102,7 +138,4 @@ def triage_bulk(request: HttpRequest) -> HttpResponse:
         messages.warning(
             request, _("%(ref)s skipped: %(reason)s") % {"ref": reference, "reason": reason}
         )
-    back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
-        back = ""
     return redirect(back or "cases:triage")

@@ -32,7 +32,8 @@ def sort_header(context: template.Context, key: str, label: str) -> str:
     current = context["queue"].sort
     sort = f"-{key}" if current == key else key
     base = context.get("sort_query", "")
-    href = f"?{base}&sort={sort}" if base else f"?sort={sort}"
+    path = context.get("list_url", "")
+    href = f"{path}?{base}&sort={sort}" if base else f"{path}?sort={sort}"
     direction = _direction(context, key)
     arrow = {"ascending": "▲", "descending": "▼"}.get(direction or "", "")
     return format_html(

@@ -135,11 +135,23 @@ def watch_console(page: Page) -> None:
     """Record the page's console errors and uncaught exceptions (CSP refusals included)."""
     errors: list[str] = []
     _CONSOLE_ERRORS[id(page)] = errors
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+
+    def on_console(msg: Any) -> None:
+        if msg.type != "error":
+            return
+        # A form shown again with its errors answers 400 (a refused bulk action, say): the
+        # status of the page itself, which the journey checks, is no console error.
+        own = (msg.location or {}).get("url") == page.url
+        if own and msg.text.startswith(REFUSED_FORM):
+            return
+        errors.append(msg.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
 
 
 _CONSOLE_ERRORS: dict[int, list[str]] = {}
+REFUSED_FORM = "Failed to load resource: the server responded with a status of 4"
 
 
 @cache
@@ -153,13 +165,18 @@ def _english_phrases() -> tuple[re.Pattern[str], ...]:
 
     po = Path(__file__).resolve().parents[2] / "locale" / "id" / "LC_MESSAGES" / "django.po"
     phrases = set()
-    for entry in polib.pofile(str(po)):
+    entries = polib.pofile(str(po))
+    # Words that are also Indonesian: "Filter" is the translation of "Filters".
+    indonesian = {entry.msgstr.strip() for entry in entries if entry.msgstr}
+    for entry in entries:
         msgid = entry.msgid.strip()
         if entry.obsolete or entry.msgid_plural or not entry.msgstr:
             continue
         if any(ch in msgid for ch in "%{<\n") or len(msgid) < 4:
             continue
         if msgid.lower() == entry.msgstr.strip().lower():
+            continue
+        if msgid in indonesian:
             continue
         phrases.add(msgid)
     return tuple(
