@@ -751,13 +751,14 @@ def _my_unread(kwargs: Mapping[str, Any], user: User) -> Any:
 
 
 POST_ROWS: dict[str, PostRow] = {
-    # A volunteer who may see the case is refused the officers' move (a message, no change).
+    # A volunteer who may see the case is refused the officers' move: the case page again
+    # (400) with the typed note kept (issue 13.5), no change.
     "cases:transition": post_row(
         obj=case_of,
         data=lambda o, kw: {"to_status": "verified", "note": "Data sudah dicek"},
         state=_case_state,
         writes=OFFICERS,
-        volunteer=302,
+        volunteer=400,
         staff=302,
         supervisor=302,
         admin=302,
