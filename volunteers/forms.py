@@ -25,6 +25,7 @@ from volunteers.models import (
     TrainingParticipant,
     Volunteer,
 )
+from volunteers.services.importing import MAX_FILE_BYTES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -179,16 +180,14 @@ class VolunteerStatusForm(forms.Form):
 
 
 class RosterImportForm(forms.Form):
-    MAX_BYTES = 5 * 1024 * 1024
+    MAX_BYTES = MAX_FILE_BYTES
 
     file = forms.FileField(
         label=_("Roster file (XLSX or CSV)"),
+        help_text=_(
+            "CSV files may be separated by commas, semicolons (Excel in Indonesian) or tabs."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-    valid_rows_only = forms.BooleanField(
-        label=_("Import valid rows only"),
-        required=False,
-        help_text=_("Without this, nothing is written if any row has an error."),
     )
 
     def clean_file(self) -> Any:
