@@ -22,3 +22,5 @@ def test_roster_filter_is_a_styled_form_that_folds_on_a_phone(login, admin_user)
     assert all("form-control" in i for i in inputs)
     for name in ("q", "kecamatan", "kelurahan", "status", "year"):
         assert re.search(rf'<label\s+for="id_{name}" class="form-label', form), name
+    assert "---------" not in form and form.count(">Semua</option>") == 5
+    assert ">Menurut nama</option>" in form

@@ -43,21 +43,29 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 class RosterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kecamatan = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.all()
+        label=_("Kecamatan"),
+        field_name="kelurahan__kecamatan",
+        queryset=Kecamatan.objects.all(),
+        empty_label=_("All"),
     )
     kelurahan = django_filters.ModelChoiceFilter(
-        label=_("Kelurahan"), queryset=Kelurahan.objects.select_related("kecamatan")
+        label=_("Kelurahan"),
+        queryset=Kelurahan.objects.select_related("kecamatan"),
+        empty_label=_("All"),
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Volunteer.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Volunteer.Status.choices, empty_label=_("All")
+    )
     trained = django_filters.ChoiceFilter(
-        label=_("Basic PSM training"), choices=YES_NO, method="filter_yes_no"
+        label=_("Basic PSM training"), choices=YES_NO, method="filter_yes_no", empty_label=_("All")
     )
     reported = django_filters.ChoiceFilter(
-        label=_("Reported last month"), choices=YES_NO, method="filter_yes_no"
+        label=_("Reported last month"), choices=YES_NO, method="filter_yes_no", empty_label=_("All")
     )
     year = django_filters.NumberFilter(label=_("Appointed in year"), method="filter_year")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("By name"),
         fields=(
             ("user__full_name", "name"),
             ("kelurahan__name", "kelurahan"),
