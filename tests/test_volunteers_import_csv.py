@@ -114,7 +114,7 @@ def test_preview_then_import_the_valid_rows_without_a_second_upload(login, admin
     }
     said = [str(m) for m in get_messages(response.wsgi_request)]
     assert said[0].startswith("Impor selesai: 2 baru")
-    assert "Baris yang dilewati (perbaiki di file lalu impor lagi): 3." in said
+    assert "Baris yang dilewati (perbaiki di berkas lalu impor lagi): 3." in said
     phone = Volunteer.objects.get(user__username="relawan101").user.phone
     assert phone.as_e164 == "+6281234567801"
 
