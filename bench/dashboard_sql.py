@@ -69,9 +69,7 @@ WHERE week >= %(trend_day)s GROUP BY week HAVING sum(filed) <> 0 OR sum(closed) 
 
 VOLUNTEERS = """
 SELECT k.kecamatan_id, count(*)::int,
-       count(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM cases_caseevent e
-           WHERE e.actor_id = v.user_id AND e.created_at >= %(active)s))::int,
+       count(*) FILTER (WHERE {active})::int,
        coalesce(sum((SELECT count(*) FROM cases_case c WHERE c.reported_by_id = v.user_id
                      AND c.created_at >= %(start)s AND c.created_at < %(end)s)), 0)::int,
        coalesce(sum((SELECT count(*) FROM cases_visit vi WHERE vi.volunteer_id = v.user_id
@@ -81,6 +79,15 @@ JOIN volunteers_kelurahan k ON k.id = v.kelurahan_id
 WHERE v.status = 'active'
 GROUP BY k.kecamatan_id
 """
+
+
+def _volunteers_sql() -> str:
+    """VOLUNTEERS with the app's one "active" rule (volunteers.selectors.case_active_sql:
+    the volunteer filed a case, wrote an event or logged a visit since %(active)s)."""
+    from volunteers.selectors import case_active_sql
+
+    active, _cutoffs = case_active_sql("v.user_id", dt.datetime.now(dt.UTC))
+    return VOLUNTEERS.replace("{active}", active.replace("%s", "%(active)s"))
 
 
 def params(now: dt.datetime, start_day: dt.date, end_day: dt.date) -> dict[str, Any]:
@@ -145,7 +152,7 @@ def numbers(
         month += m
     out["new_this_week"], out["new_this_month"] = week, month
     out["trend"] = {w: (f, c) for w, f, c in conn.execute(TREND_RAW if raw_trend else TREND, p)}
-    out["volunteers"] = {r[0]: tuple(r[1:]) for r in conn.execute(VOLUNTEERS, p)}
+    out["volunteers"] = {r[0]: tuple(r[1:]) for r in conn.execute(_volunteers_sql(), p)}
     return out
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import TREND_TIME_ZONE, Case, Category, Priority
 from volunteers.models import Kelurahan
+from volunteers.selectors import active_cutoff, case_active_sql
 
 OPEN = [str(s) for s in Case.OPEN_STATUSES]
 PRIORITIES = [str(p) for p in Priority.values]
@@ -190,9 +191,7 @@ SELECT w, sum(filed)::int, sum(closed)::int FROM (
 VOLUNTEER_SQL = """
 SELECT k.kecamatan_id,
        count(*) AS volunteers,
-       count(*) FILTER (WHERE EXISTS (
-           SELECT 1 FROM cases_caseevent e WHERE e.actor_id = v.user_id AND e.created_at >= %s
-       )) AS active_30d,
+       count(*) FILTER (WHERE {active}) AS active_30d,
        coalesce(sum((SELECT count(*) FROM cases_case c WHERE c.reported_by_id = v.user_id
                      AND c.created_at >= %s AND c.created_at < %s {scope})), 0)::int AS filed,
        coalesce(sum((SELECT count(*) FROM cases_visit vi WHERE vi.volunteer_id = v.user_id
@@ -277,9 +276,11 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
         kec_scope, kec_params = "", []
         if f.kecamatan_id:
             kec_scope, kec_params = " AND k.kecamatan_id = %s", [f.kecamatan_id]
+        # "Active" by the one rule of volunteers.selectors (the roster and reminders use it).
+        active, active_params = case_active_sql("v.user_id", active_cutoff(now))
         cur.execute(
-            VOLUNTEER_SQL.format(scope=scope, kec_scope=kec_scope),
-            [now - dt.timedelta(days=30), start, end, *scope_params, f.start, f.end, *kec_params],
+            VOLUNTEER_SQL.format(active=active, scope=scope, kec_scope=kec_scope),
+            [*active_params, start, end, *scope_params, f.start, f.end, *kec_params],
         )
         volunteer_rows = {row[0]: row[1:] for row in cur.fetchall()}
 

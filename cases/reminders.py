@@ -16,23 +16,23 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, Priority, Visit
+from cases.models import Case, Priority, Visit
 from cases.queues import overdue_q
 from cases.sla import WITA, Calendar
 from psm.accounts.models import User
 from psm.notifications.models import Reminder
 from psm.notifications.services import ReminderSpec, SqlReminders, sweep_mark
 from volunteers.models import ActivityReport, Volunteer, previous_month
+from volunteers.selectors import active_cutoff, last_case_activity
 
 BATCH = 2000
 # A case with no activity since its response due time: reminders 1 and 2 to the assignee,
 # then the supervisors. Past this horizon every step has been created: old rows are not read.
 STALL_HORIZON = dt.timedelta(days=30)
-VOLUNTEER_IDLE_DAYS = 30
 REPORT_DUE_DAY = 5  # the monthly report is due by the 5th of the next month
 DIGEST_HOUR = 7  # 07:00 WITA
 
@@ -224,24 +224,18 @@ def stalled_assigned_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
 
 
 def inactive_volunteers(*, now: dt.datetime) -> Iterator[ReminderSpec]:
-    """An active volunteer with no case activity (filing, notes, visits: any case event
-    they made) for 30 days -> every supervisor, once per stretch of inactivity (the
-    occurrence is the day of their last activity)."""
+    """An active volunteer with no case activity of their own (volunteers.selectors.
+    last_case_activity: filing, their events, their visits) for ACTIVE_DAYS -> every
+    supervisor, once per stretch of inactivity (the occurrence is the day of their last
+    activity)."""
     supervisors = _officers(User.Role.SUPERVISOR)
     if not supervisors:
         return
-    cutoff = now - dt.timedelta(days=VOLUNTEER_IDLE_DAYS)
-    last_event = (
-        CaseEvent.objects.filter(actor=OuterRef("user_id"))
-        .order_by("-created_at")
-        .values("created_at")[:1]
-    )  # one backward probe of (actor, created_at) per volunteer
+    cutoff = active_cutoff(now)
     rows = (
         Volunteer.objects.filter(status=Volunteer.Status.ACTIVE, user__is_active=True)
-        .annotate(last_activity=Subquery(last_event))
-        .filter(
-            Q(last_activity__lte=cutoff) | Q(last_activity__isnull=True, created_at__lte=cutoff)
-        )
+        .annotate(last_activity=last_case_activity("user_id"))
+        .filter(Q(last_activity__lt=cutoff) | Q(last_activity__isnull=True, created_at__lte=cutoff))
         .values_list("pk", "user__full_name", "user__username", "last_activity", "created_at")
     )
     for pk, full_name, username, last_activity, created_at in rows:

@@ -25,6 +25,7 @@ from volunteers.models import (
     TrainingParticipant,
     Volunteer,
 )
+from volunteers.services.importing import MAX_FILE_BYTES
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
@@ -42,21 +43,29 @@ def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
 class RosterFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kecamatan = django_filters.ModelChoiceFilter(
-        label=_("Kecamatan"), field_name="kelurahan__kecamatan", queryset=Kecamatan.objects.all()
+        label=_("Kecamatan"),
+        field_name="kelurahan__kecamatan",
+        queryset=Kecamatan.objects.all(),
+        empty_label=_("All"),
     )
     kelurahan = django_filters.ModelChoiceFilter(
-        label=_("Kelurahan"), queryset=Kelurahan.objects.select_related("kecamatan")
+        label=_("Kelurahan"),
+        queryset=Kelurahan.objects.select_related("kecamatan"),
+        empty_label=_("All"),
     )
-    status = django_filters.ChoiceFilter(label=_("Status"), choices=Volunteer.Status.choices)
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=Volunteer.Status.choices, empty_label=_("All")
+    )
     trained = django_filters.ChoiceFilter(
-        label=_("Basic PSM training"), choices=YES_NO, method="filter_yes_no"
+        label=_("Basic PSM training"), choices=YES_NO, method="filter_yes_no", empty_label=_("All")
     )
     reported = django_filters.ChoiceFilter(
-        label=_("Reported last month"), choices=YES_NO, method="filter_yes_no"
+        label=_("Reported last month"), choices=YES_NO, method="filter_yes_no", empty_label=_("All")
     )
     year = django_filters.NumberFilter(label=_("Appointed in year"), method="filter_year")
     sort = django_filters.OrderingFilter(
         label=_("Sort by"),
+        empty_label=_("By name"),
         fields=(
             ("user__full_name", "name"),
             ("kelurahan__name", "kelurahan"),
@@ -179,16 +188,14 @@ class VolunteerStatusForm(forms.Form):
 
 
 class RosterImportForm(forms.Form):
-    MAX_BYTES = 5 * 1024 * 1024
+    MAX_BYTES = MAX_FILE_BYTES
 
     file = forms.FileField(
         label=_("Roster file (XLSX or CSV)"),
+        help_text=_(
+            "CSV files may be separated by commas, semicolons (Excel in Indonesian) or tabs."
+        ),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-    )
-    valid_rows_only = forms.BooleanField(
-        label=_("Import valid rows only"),
-        required=False,
-        help_text=_("Without this, nothing is written if any row has an error."),
     )
 
     def clean_file(self) -> Any:

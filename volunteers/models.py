@@ -4,9 +4,14 @@ import datetime as dt
 
 import pghistory
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.dateparse import parse_date
+from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from psm.fields import EncryptedCharField, EncryptedPhoneNumberField, KeyedHashField
@@ -173,6 +178,48 @@ class VolunteerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.volunteer} {self.action} {self.at:%Y-%m-%d}"
+
+    @property
+    def change_rows(self) -> list[tuple[str, str, str]]:
+        """(field, old, new) as a person reads them: the field's verbose name, choice
+        labels for coded values, dates in the active language (the JSON keeps raw values)."""
+        rows = []
+        for name, pair in (self.changes or {}).items():
+            old, new = ([*pair, "", ""] if isinstance(pair, list | tuple) else ["", ""])[:2]
+            rows.append((change_label(name), change_value(name, old), change_value(name, new)))
+        return rows
+
+
+def _profile_field(name: str) -> models.Field | None:
+    """The Volunteer field, or the login's (full name, email, phone), of a change key."""
+    for model in (Volunteer, get_user_model()):
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        if isinstance(field, models.Field):
+            return field
+    return None
+
+
+def change_label(name: str) -> str:
+    """A change key (`phone`, `sk_year`, ...) as its field's verbose name."""
+    field = _profile_field(name)
+    return capfirst(str(field.verbose_name)) if field is not None else name
+
+
+def change_value(name: str, value: object) -> str:
+    """A recorded value as shown: a choice's label, a date in the local format."""
+    text = "" if value is None else str(value)
+    field = _profile_field(name)
+    if field is None or not text:
+        return text
+    if field.choices:
+        return str(dict(field.flatchoices).get(text, text))
+    if isinstance(field, models.DateField):
+        day = parse_date(text)
+        return date_format(day, "j F Y") if day else text
+    return text
 
 
 class Training(models.Model):

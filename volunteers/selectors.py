@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Func, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.http import Http404
 from django.utils import timezone
@@ -61,8 +61,60 @@ def _count(qs: QuerySet[Any], group: str) -> Coalesce:
     return Coalesce(Subquery(counted[:1]), 0)
 
 
-def _latest(qs: QuerySet[Any], field: str) -> Subquery:
-    return Subquery(qs.order_by().values(field).annotate(m=Max(field)).values("m")[:1])
+# --- last case activity -------------------------------------------------------------------
+# ONE meaning of "last case activity", used by the roster, the volunteer page, the 30-day
+# inactivity reminder (cases/reminders.py) and the dashboard's "active in 30 days"
+# (cases/dashboard.py): the latest time the volunteer themself acted on a case: filed it,
+# wrote an event on its timeline (a note, a status change, an attachment, ...) or logged a
+# visit. What others do on their cases does not count: it says nothing about the volunteer.
+ACTIVE_DAYS = 30
+# (user's related name, the model's user field, its time field): the volunteer's own actions.
+_OWN_CASE_ACTIONS = (
+    ("reported_cases", "reported_by", "created_at"),
+    ("case_events", "actor", "created_at"),
+    ("visits", "volunteer", "created_at"),
+)
+
+
+def _own_case_actions(user_ref: str) -> list[tuple[QuerySet[Any], str]]:
+    user = OuterRef(user_ref)
+    return [
+        (_related(name).objects.filter(**{field: user}).order_by(), at)
+        for name, field, at in _OWN_CASE_ACTIONS
+    ]
+
+
+def last_case_activity(user_ref: str = "pk") -> Greatest:
+    """The time of the volunteer's own latest case action (NULL when none), for a queryset
+    whose `user_ref` is a user id. Each part is one backward probe of a (user, time) index."""
+    return Greatest(
+        *(Subquery(qs.order_by(f"-{at}").values(at)[:1]) for qs, at in _own_case_actions(user_ref))
+    )
+
+
+def case_active_sql(user_column: str, cutoff: dt.datetime) -> tuple[str, list[dt.datetime]]:
+    """ "Acted on a case at or after `cutoff`" (`last_case_activity >= cutoff`) as (SQL,
+    params) for a raw query (the dashboard's volunteer query) whose volunteer's user id is
+    `user_column`: EXISTS probes of the same table of actions, so the two cannot drift."""
+    probes = []
+    # Table and column names come from the models (and the caller's code), never from input.
+    template = "EXISTS (SELECT 1 FROM {table} a WHERE a.{user} = {outer} AND a.{at} >= %s)"
+    for name, field, at in _OWN_CASE_ACTIONS:
+        meta = _related(name)._meta
+        probes.append(
+            template.format(
+                table=meta.db_table,
+                user=meta.get_field(field).column,
+                outer=user_column,
+                at=meta.get_field(at).column,
+            )
+        )
+    return "(" + " OR ".join(probes) + ")", [cutoff] * len(probes)
+
+
+def active_cutoff(now: dt.datetime) -> dt.datetime:
+    """The start of the window in which a volunteer counts as active."""
+    return now - dt.timedelta(days=ACTIVE_DAYS)
 
 
 def workload_annotations(
@@ -70,16 +122,15 @@ def workload_annotations(
 ) -> dict[str, Func]:
     """Annotations for a queryset whose `user_ref` is a user id (`pk` on users, `user_id` on
     volunteers): open cases assigned to them in all and by status, how many of those are
-    overdue (the rule of Case.is_overdue: no first response and past due), and the time of
-    the latest case activity by them or on a case they hold or filed. Without `detail`, only
-    `open_cases` and `overdue_cases`.
+    overdue (the rule of Case.is_overdue: no first response and past due), and their
+    `last_case_activity` (see above). Without `detail`, only `open_cases` and
+    `overdue_cases`.
 
     Each number is its own correlated subquery on an indexed column, so they add no join to
     the outer query (no row multiplication with other annotations) and cost the same per row.
     """
     now = now or timezone.now()
     case_model = _related("assigned_cases")
-    event_model = _related("case_events")
     open_statuses = tuple(case_model.OPEN_STATUSES)
     user = OuterRef(user_ref)
     assigned_open = case_model.objects.filter(assignee=user, status__in=open_statuses)
@@ -93,11 +144,7 @@ def workload_annotations(
         return annotations
     for status in open_statuses:
         annotations[f"open_{status}"] = _count(assigned_open.filter(status=status), "assignee")
-    annotations["last_case_activity"] = Greatest(
-        _latest(event_model.objects.filter(actor=user), "created_at"),
-        _latest(case_model.objects.filter(assignee=user), "last_event_at"),
-        _latest(case_model.objects.filter(reported_by=user), "last_event_at"),
-    )
+    annotations["last_case_activity"] = last_case_activity(user_ref)
     return annotations
 
 

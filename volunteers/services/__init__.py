@@ -1,6 +1,11 @@
 """Every write of the volunteers app (style.md §1). Import from here."""
 
-from volunteers.services.importing import roster_import
+from volunteers.services.importing import (
+    roster_import,
+    roster_upload_drop,
+    roster_upload_get,
+    roster_upload_keep,
+)
 from volunteers.services.reports import (
     activity_report_cases_handled_prefill,
     activity_report_create,
@@ -30,6 +35,9 @@ __all__ = [
     "activity_report_submit",
     "activity_report_update",
     "roster_import",
+    "roster_upload_drop",
+    "roster_upload_get",
+    "roster_upload_keep",
     "training_attendance_set",
     "training_create",
     "training_invite",

@@ -8,12 +8,16 @@ own model import would save instances directly and cannot make the login + invit
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
@@ -21,10 +25,10 @@ from django.utils.translation import gettext as _
 from phonenumber_field.formfields import PhoneNumberField
 
 from psm.accounts.models import User
-from psm.crypto import nik_hash
+from psm.crypto import InvalidToken, fernet, nik_hash
 from psm.nik import parse_nik
 from psm.spreadsheet import from_text
-from volunteers.models import Kelurahan, Volunteer, VolunteerChange
+from volunteers.models import Kelurahan, Volunteer, VolunteerChange, change_label
 from volunteers.resources import COLUMNS, FORMATS, REQUIRED_COLUMNS
 from volunteers.services.roster import (
     _diff,
@@ -36,6 +40,10 @@ from volunteers.services.roster import (
 )
 
 MAX_ROWS = 5000
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# `;` is what Excel saves as "CSV" where the decimal mark is a comma (Indonesia); a tab
+# comes from a copy out of a spreadsheet.
+CSV_DELIMITERS = ",;\t"
 FIRST_DATA_ROW = 2  # row 1 holds the column names, as a spreadsheet numbers them
 
 
@@ -95,6 +103,10 @@ class RowResult:
     def is_valid(self) -> bool:
         return not self.errors
 
+    @property
+    def change_labels(self) -> str:
+        return ", ".join(change_label(name) for name in self.changes)
+
 
 @dataclass
 class ImportResult:
@@ -109,6 +121,10 @@ class ImportResult:
     @property
     def has_errors(self) -> bool:
         return bool(self.file_errors or self.error_rows)
+
+    @property
+    def valid_rows(self) -> int:
+        return sum(1 for r in self.rows if not r.errors)
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -130,13 +146,33 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
+def _decode(content: bytes) -> str:
+    """UTF-8 with or without the BOM Excel's "CSV UTF-8" writes; else Windows-1252, what
+    Excel's plain "CSV" writes on an Indonesian Windows."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return content.decode("cp1252", errors="replace")
+
+
+def csv_delimiter(text: str) -> str:
+    """The separator of a roster CSV, sniffed on its header row (column names never hold
+    one, unlike an address cell); `,` when the sniffer cannot tell (a one-column file)."""
+    header = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
+    try:
+        return csv.Sniffer().sniff(header, delimiters=CSV_DELIMITERS).delimiter
+    except csv.Error:
+        return ","
+
+
 def read_rows(content: bytes, file_format: str) -> tuple[list[dict[str, str]], list[str]]:
     """The file's rows as {column: text}, or file-level errors."""
     if file_format not in FORMATS:
         return [], [_("Only XLSX and CSV files can be imported.")]
     try:
         if file_format == "csv":
-            dataset = FORMATS["csv"]().create_dataset(content.decode("utf-8-sig"))
+            text = _decode(content)
+            dataset = FORMATS["csv"]().create_dataset(text, delimiter=csv_delimiter(text))
         else:
             dataset = FORMATS["xlsx"]().create_dataset(content)
     except Exception:  # noqa: BLE001 - any parse failure is the same message to the admin
@@ -283,6 +319,50 @@ def _would_change(volunteer: Volunteer, data: dict[str, Any]) -> dict[str, list[
     ):
         changes["status_reason"] = [volunteer.status_reason, data["status_reason"]]
     return changes
+
+
+# --- the file between preview and import ------------------------------------------------
+# The preview's "Import" button must not make the admin upload the file again, and the file
+# (NIKs, phone numbers) must not travel through the page or sit in clear anywhere: it is kept
+# encrypted (psm.crypto's Fernet keys) in the shared cache (Redis, else the database cache:
+# any web node can answer the confirm), under a random token bound to the admin, for
+# UPLOAD_TTL. Nothing of it is logged.
+UPLOAD_TTL = 30 * 60
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")
+
+
+def _upload_key(user: User, token: str) -> str:
+    return f"roster-import:{user.pk}:{token}"
+
+
+def roster_upload_keep(*, user: User, content: bytes, file_format: str) -> str:
+    """Keep an uploaded roster file for the confirm step; returns its token."""
+    if len(content) > MAX_FILE_BYTES or file_format not in FORMATS:
+        raise ValueError("roster_upload_keep: file too large or of an unknown format")
+    token = secrets.token_urlsafe(24)
+    sealed = fernet().encrypt(file_format.encode() + b"\n" + content)
+    cache.set(_upload_key(user, token), sealed, UPLOAD_TTL)
+    return token
+
+
+def roster_upload_get(*, user: User, token: str) -> tuple[bytes, str] | None:
+    """(content, file_format) of a kept file, or None: unknown, expired, another admin's."""
+    if not _TOKEN.fullmatch(token or ""):
+        return None
+    sealed = cache.get(_upload_key(user, token))
+    if not isinstance(sealed, bytes):
+        return None
+    try:
+        plain = fernet().decrypt(sealed, ttl=UPLOAD_TTL)
+    except InvalidToken:
+        return None
+    file_format, _sep, content = plain.partition(b"\n")
+    return content, file_format.decode()
+
+
+def roster_upload_drop(*, user: User, token: str) -> None:
+    if _TOKEN.fullmatch(token or ""):
+        cache.delete(_upload_key(user, token))
 
 
 def roster_validate(content: bytes, file_format: str) -> ImportResult:

@@ -1,8 +1,5 @@
 from __future__ import annotations
 
-import base64
-import binascii
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +23,9 @@ from volunteers.models import Volunteer
 from volunteers.resources import roster_export
 from volunteers.services import (
     roster_import,
+    roster_upload_drop,
+    roster_upload_get,
+    roster_upload_keep,
     volunteer_create,
     volunteer_invite,
     volunteer_set_status,
@@ -187,38 +187,50 @@ def volunteer_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def volunteer_import(request: HttpRequest) -> HttpResponse:
-    """Upload -> preview (nothing written) -> confirm (the same file, validated again)."""
+    """Upload -> preview (nothing written; the file kept server-side under a token) ->
+    "Import now" (no row has an error) or "Import the valid rows" (the others are skipped
+    and reported): the kept file, validated again, without a second upload."""
     user = require_admin(request)
     context: dict[str, object] = {}
     form = RosterImportForm()
     if request.method == "POST" and request.POST.get("step") == "confirm":
-        try:
-            content = base64.b64decode(request.POST.get("content", ""), validate=True)
-        except (binascii.Error, ValueError):
-            content = b""
-        file_format = request.POST.get("file_format", "")
-        valid_only = request.POST.get("valid_rows_only") == "1"
+        token = request.POST.get("token", "")
+        kept = roster_upload_get(user=user, token=token)
+        if kept is None:
+            messages.error(
+                request,
+                _("The preview has expired or was already imported. Upload the file again."),
+            )
+            context["form"] = form
+            return render(request, "volunteers/volunteer_import.html", context)
+        content, file_format = kept
         result = roster_import(
             content=content,
             file_format=file_format,
             actor=user,
             base_url=base_url(request),
             dry_run=False,
-            valid_rows_only=valid_only,
+            valid_rows_only=request.POST.get("valid_rows_only") == "1",
         )
         if result.written:
-            totals = result.totals
+            roster_upload_drop(user=user, token=token)
             messages.success(
                 request,
                 _(
                     "Import finished: %(new)d new, %(update)d updated, %(unchanged)d "
                     "unchanged, %(error)d rows skipped."
                 )
-                % totals,
+                % result.totals,
             )
+            if result.error_rows:
+                messages.warning(
+                    request,
+                    _("Skipped rows (fix them in the file and import it again): %(rows)s.")
+                    % {"rows": ", ".join(str(r.number) for r in result.error_rows)},
+                )
             return redirect("volunteers:list")
         messages.error(request, _("Nothing was imported: the file has errors."))
-        context.update(result=result)
+        context.update(result=result, token=token)
     elif request.method == "POST":
         form = RosterImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -228,12 +240,10 @@ def volunteer_import(request: HttpRequest) -> HttpResponse:
             result = roster_import(
                 content=content, file_format=file_format, actor=user, dry_run=True
             )
-            context.update(
-                result=result,
-                content=base64.b64encode(content).decode(),
-                file_format=file_format,
-                valid_rows_only=form.cleaned_data["valid_rows_only"],
-                file_name=upload.name,
-            )
+            context.update(result=result, file_name=upload.name)
+            if result.valid_rows:
+                context["token"] = roster_upload_keep(
+                    user=user, content=content, file_format=file_format
+                )
     context["form"] = form
     return render(request, "volunteers/volunteer_import.html", context)
