@@ -268,7 +268,9 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
 def _typed_move(form: TransitionForm | None, moves: Any) -> dict[str, Any] | None:
     if form is None:
         return None
-    typed = {key: str(form.data.get(key, "")) for key in ("to_status", "reason", "partner", "note")}
+    typed: dict[str, Any] = {
+        key: str(form.data.get(key, "")) for key in ("to_status", "reason", "partner", "note")
+    }
     typed["offered"] = any(to == typed["to_status"] for to, _rule in moves)
     typed["text"] = typed["reason"] or typed["partner"] or typed["note"]
     return typed
