@@ -193,8 +193,9 @@ def nik_lookup(request: HttpRequest, nik: str) -> tuple[bool, Beneficiary | None
 
 
 def _typed_nik(value: object) -> str:
-    nik = "".join(str(value or "").split())
-    return nik if len(nik) == 16 and nik.isdigit() else ""
+    # Separators as people type them (6371-0101-...) still make a full NIK lookup.
+    nik = "".join(str(value or "").split()).replace("-", "").replace(".", "")
+    return nik if len(nik) == 16 and nik.isascii() and nik.isdigit() else ""
 
 
 @require_GET
