@@ -193,8 +193,9 @@ def nik_lookup(request: HttpRequest, nik: str) -> tuple[bool, Beneficiary | None
 
 
 def _typed_nik(value: object) -> str:
-    nik = "".join(str(value or "").split())
-    return nik if len(nik) == 16 and nik.isdigit() else ""
+    # Separators as people type them (6371-0101-...) still make a full NIK lookup.
+    nik = "".join(str(value or "").split()).replace("-", "").replace(".", "")
+    return nik if len(nik) == 16 and nik.isascii() and nik.isdigit() else ""
 
 
 @require_GET
@@ -268,7 +269,9 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
 def _typed_move(form: TransitionForm | None, moves: Any) -> dict[str, Any] | None:
     if form is None:
         return None
-    typed = {key: str(form.data.get(key, "")) for key in ("to_status", "reason", "partner", "note")}
+    typed: dict[str, Any] = {
+        key: str(form.data.get(key, "")) for key in ("to_status", "reason", "partner", "note")
+    }
     typed["offered"] = any(to == typed["to_status"] for to, _rule in moves)
     typed["text"] = typed["reason"] or typed["partner"] or typed["note"]
     return typed

@@ -165,6 +165,4 @@ def training_attendance(request: HttpRequest, pk: int, participant_pk: int) -> H
             return redirect("volunteers:training_detail", pk=training.pk)
     else:
         messages.error(request, _("Choose a valid attendance."))
-    return _training_page(
-        request, training, attendance_form=form, attendance_of=participant.pk
-    )
+    return _training_page(request, training, attendance_form=form, attendance_of=participant.pk)

@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accesslog', '0001_initial'),
+        ("accesslog", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accessentry',
-            name='kind',
-            field=models.CharField(choices=[('case', 'Case'), ('beneficiary', 'Person'), ('attachment', 'Attachment'), ('export', 'Export'), ('nik_lookup', 'NIK lookup')], max_length=16, verbose_name='kind'),
+            model_name="accessentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("case", "Case"),
+                    ("beneficiary", "Person"),
+                    ("attachment", "Attachment"),
+                    ("export", "Export"),
+                    ("nik_lookup", "NIK lookup"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]
