@@ -92,7 +92,7 @@ def beneficiary_search(user: User, query: str, *, limit: int = 10) -> list[Benef
     """Intake search: an exact NIK finds the person anywhere (so nobody is registered twice);
     a name searches the people this user may see, most similar first."""
     query = " ".join((query or "").split())[:150]
-    if len(query) < 3:
+    if len(query) < 3 or "\x00" in query:  # no name holds NUL (text columns refuse it)
         return []
     base = Beneficiary.objects.filter(merged_into__isnull=True).select_related("kelurahan")
     if query.isdigit():

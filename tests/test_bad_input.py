@@ -81,3 +81,11 @@ def test_an_sla_amount_of_years_is_refused():
     with pytest.raises(ValidationError) as error:
         policy.clean()
     assert set(error.value.message_dict) == {"triage_amount", "response_amount"}
+
+
+@pytest.mark.parametrize("q", ["\x00", "Siti\x00", "\x00\x00\x00", "Si\x00ti Aminah"])
+def test_a_nul_character_in_the_person_search_finds_nobody(login, relawan_alalak, q):
+    beneficiary(name="Siti Aminah", kel="Alalak Utara")
+    response = login(relawan_alalak).get(reverse("cases:beneficiary_search"), {"q": q})
+    assert response.status_code == 200
+    assert "Siti Aminah" not in response.content.decode()
