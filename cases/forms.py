@@ -18,6 +18,7 @@ from cases.selectors import beneficiaries_visible_to
 from cases.services.attachments import MAX_FILES, attachment_check
 from psm.accounts.models import User
 from psm.crypto import nik_hash
+from psm.dates import validate_birth_date, validate_past_date, validate_planned_date
 from psm.nik import SEX_FEMALE, SEX_MALE, validate_nik
 from volunteers.models import Kelurahan
 
@@ -91,7 +92,9 @@ class IntakeForm(forms.Form):
         required=False,
         choices=[("", "—"), (SEX_MALE, _("Male")), (SEX_FEMALE, _("Female"))],
     )
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_INPUT)
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=DATE_INPUT, validators=[validate_birth_date]
+    )
     kk_number = forms.RegexField(
         label=_("KK number"),
         required=False,
@@ -270,11 +273,15 @@ class NoteForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Visit date"), widget=DATE_INPUT)
+    visited_on = forms.DateField(
+        label=_("Visit date"), widget=DATE_INPUT, validators=[validate_past_date]
+    )
     findings = forms.CharField(
         label=_("Findings"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    next_visit_on = forms.DateField(label=_("Next visit"), required=False, widget=DATE_INPUT)
+    next_visit_on = forms.DateField(
+        label=_("Next visit"), required=False, widget=DATE_INPUT, validators=[validate_planned_date]
+    )
     uploads = MultipleFileField(label=_("Photos or documents (up to 5, 10 MB each)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,6 +16,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from psm.accounts.models import User
 from psm.crypto import nik_hash
+from psm.dates import validate_past_date
 from psm.nik import parse_nik
 from volunteers.models import (
     ActivityReport,
@@ -267,6 +268,7 @@ class ActivityReportForm(forms.ModelForm):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         help_text=_("The month this report covers."),
+        validators=[validate_past_date],
     )
 
     class Meta:

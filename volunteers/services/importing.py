@@ -22,6 +22,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from psm.accounts.models import User
 from psm.crypto import nik_hash
+from psm.dates import validate_past_date
 from psm.nik import parse_nik
 from psm.spreadsheet import from_text
 from volunteers.models import Kelurahan, Volunteer, VolunteerChange
@@ -50,7 +51,7 @@ class RowForm(forms.Form):
     alamat = forms.CharField(required=False)
     nomor_sk = forms.CharField(required=False, max_length=100)
     tahun_sk = forms.IntegerField(required=False, min_value=1990, max_value=2100)
-    tanggal_pengangkatan = forms.DateField(required=False)
+    tanggal_pengangkatan = forms.DateField(required=False, validators=[validate_past_date])
     status = forms.CharField(required=False)
     alasan_status = forms.CharField(required=False, max_length=255)
     keahlian = forms.CharField(required=False, max_length=255)
