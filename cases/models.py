@@ -326,6 +326,13 @@ class Case(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
 
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                _("A location needs both its latitude and its longitude, or neither."),
+                code="half_coordinate",
+            )
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
