@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
 from cases.forms_queue import PersonField
 from cases.models import Beneficiary, Case, Category, Priority
@@ -21,7 +20,9 @@ from cases.selectors import (
 )
 from cases.services.attachments import MAX_FILES, attachment_check
 from psm.accounts.models import User
-from psm.nik import SEX_FEMALE, SEX_MALE, validate_nik
+from psm.dates import validate_birth_date, validate_past_date, validate_planned_date
+from psm.fields import InternationalPhoneNumberField
+from psm.nik import SEX_FEMALE, SEX_MALE, NikField, validate_nik
 from volunteers.models import Kelurahan
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -81,10 +82,9 @@ class IntakeForm(forms.Form):
         error_messages={"invalid_choice": _("Choose the person again from the search.")},
     )
     # A new person (used when no registered person is chosen).
-    nik = forms.CharField(
+    nik = NikField(
         label=_("NIK"),
         required=False,
-        max_length=16,
         help_text=_("16 digits from the KTP or KK. Leave empty if the person has none."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -94,7 +94,9 @@ class IntakeForm(forms.Form):
         required=False,
         choices=[("", "—"), (SEX_MALE, _("Male")), (SEX_FEMALE, _("Female"))],
     )
-    birth_date = forms.DateField(label=_("Birth date"), required=False, widget=DATE_INPUT)
+    birth_date = forms.DateField(
+        label=_("Birth date"), required=False, widget=DATE_INPUT, validators=[validate_birth_date]
+    )
     kk_number = forms.RegexField(
         label=_("KK number"),
         required=False,
@@ -102,7 +104,7 @@ class IntakeForm(forms.Form):
         error_messages={"invalid": _("The KK number must be exactly 16 digits.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    phone = PhoneNumberField(label=_("Phone number"), required=False, region="ID")
+    phone = InternationalPhoneNumberField(label=_("Phone number"), required=False, region="ID")
     # Ticked after the form asked "is this the same person?" about a likely duplicate.
     not_duplicate = forms.BooleanField(
         label=_("Not the same person: create a new record anyway"), required=False
@@ -163,9 +165,6 @@ class IntakeForm(forms.Form):
             if volunteer is not None:
                 self.initial.setdefault("kelurahan", volunteer.kelurahan_id)
 
-    def clean_nik(self) -> str:
-        return "".join(self.cleaned_data.get("nik", "").split())
-
     def clean_beneficiary(self) -> Beneficiary | None:
         person = self.cleaned_data.get("beneficiary")
         if person is None or self.user.is_officer:
@@ -183,11 +182,15 @@ class IntakeForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        # GPS is optional: a broken value from the browser is dropped, never an error.
+        # GPS is optional: a broken value from the browser is dropped, never an error; and
+        # a pair with one half broken or missing is dropped whole (never one coordinate).
+        broken = False
         for field in ("latitude", "longitude"):
             if field in self.errors:
                 del self.errors[field]
-                data[field] = None
+                broken = True
+        if broken or (data.get("latitude") is None) != (data.get("longitude") is None):
+            data["latitude"] = data["longitude"] = None
         chosen = data.get("beneficiary")
         if chosen is not None:
             return data
@@ -315,11 +318,15 @@ class NoteForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(label=_("Visit date"), widget=DATE_INPUT)
+    visited_on = forms.DateField(
+        label=_("Visit date"), widget=DATE_INPUT, validators=[validate_past_date]
+    )
     findings = forms.CharField(
         label=_("Findings"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )
-    next_visit_on = forms.DateField(label=_("Next visit"), required=False, widget=DATE_INPUT)
+    next_visit_on = forms.DateField(
+        label=_("Next visit"), required=False, widget=DATE_INPUT, validators=[validate_planned_date]
+    )
     uploads = MultipleFileField(label=_("Photos or documents (up to 5, 10 MB each)"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

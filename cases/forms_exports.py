@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from psm.dates import validate_past_date
 from volunteers.models import Kecamatan
 
 FIRST_YEAR = 2000
@@ -31,6 +32,7 @@ class MonthlyReportForm(PurposeMixin):
     month = forms.DateField(  # as volunteers.forms.ActivityReportForm's month
         label=_("Month"),
         input_formats=["%Y-%m"],
+        validators=[validate_past_date],
         widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-10"}, format="%Y-%m"),
         error_messages={
             "required": _("Choose a month."),

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from psm.dates import validate_birth_date, validate_past_date, validate_planned_date
 from psm.fields import EncryptedCharField, EncryptedPhoneNumberField, KeyedHashField
 from psm.nik import SEX_FEMALE, SEX_MALE, mask_nik, nik_validator
 from volunteers.models import Kelurahan
@@ -85,7 +86,9 @@ class Beneficiary(models.Model):
         _("KK number"), max_length=16, blank=True, validators=[kk_validator]
     )
     name = models.CharField(_("name"), max_length=150)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date = models.DateField(
+        _("birth date"), null=True, blank=True, validators=[validate_birth_date]
+    )
     sex = models.CharField(_("sex"), max_length=1, choices=SEX_CHOICES, blank=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
     rt = models.CharField(_("RT"), max_length=3, blank=True, validators=[rt_rw_validator])
@@ -328,6 +331,13 @@ class Case(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cases:detail", kwargs={"reference": self.reference})
 
+    def clean(self) -> None:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValidationError(
+                _("A location needs both its latitude and its longitude, or neither."),
+                code="half_coordinate",
+            )
+
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
@@ -435,9 +445,11 @@ class Visit(models.Model):
         related_name="visits",
         verbose_name=_("visited by"),
     )
-    visited_on = models.DateField(_("visit date"))
+    visited_on = models.DateField(_("visit date"), validators=[validate_past_date])
     findings = models.TextField(_("findings"), max_length=4000)
-    next_visit_on = models.DateField(_("next visit"), null=True, blank=True, db_index=True)
+    next_visit_on = models.DateField(
+        _("next visit"), null=True, blank=True, db_index=True, validators=[validate_planned_date]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

@@ -116,7 +116,7 @@ def beneficiary_search(user: User, query: str, *, limit: int = 10) -> list[Benef
     the view rate-limits and logs these lookups); a name searches the people this user may
     see, most similar first."""
     query = " ".join((query or "").split())[:150]
-    if len(query) < 3:
+    if len(query) < 3 or "\x00" in query:  # no name holds NUL (text columns refuse it)
         return []
     if query.isdigit():
         # The NIK is encrypted at rest: only a full NIK is found (through its keyed hash).

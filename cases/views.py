@@ -384,10 +384,13 @@ def case_attach(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_get_for_user(user, reference)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
-        for upload in form.cleaned_data["uploads"]:
-            services.attachment_add(case=case, upload=upload, actor=user)
-        messages.success(request, _("Files added."))
-        return _back(case)
+        try:
+            services.attachments_add(case=case, uploads=form.cleaned_data["uploads"], actor=user)
+        except ValidationError as exc:  # a file that passed its header check but not decoding
+            form.add_error("uploads", exc)
+        else:
+            messages.success(request, _("Files added."))
+            return _back(case)
     return _rerender(request, case, attachment_form=form)
 
 

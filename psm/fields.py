@@ -14,7 +14,11 @@ from typing import Any
 from django.core.exceptions import FieldError
 from django.db import models
 from django.db.models.lookups import Exact
+from django.forms import TextInput
+from phonenumber_field import formfields
 from phonenumber_field.modelfields import PhoneNumberField
+from phonenumber_field.phonenumber import PhoneNumber, to_python
+from phonenumber_field.widgets import RegionalPhoneNumberWidget
 
 from psm import crypto
 
@@ -61,8 +65,35 @@ class EncryptedCharField(EncryptedMixin, models.CharField):  # type: ignore[misc
     """A CharField (max_length validates the plain value) stored as a Fernet token."""
 
 
+class InternationalPhoneWidget(RegionalPhoneNumberWidget):
+    """Shows a number as +62 812-3456-7890, typed or stored. The library's regional widget
+    shows a local number nationally (0812-...), so a form sent back after an error showed
+    "+62 812..." without the +62 people had typed; a number it cannot read stays as typed."""
+
+    def format_value(self, value: Any) -> Any:
+        number = value
+        if not isinstance(number, PhoneNumber):
+            try:
+                number = to_python(value, region=self.region)
+            except TypeError:
+                number = None
+        if isinstance(number, PhoneNumber) and number.is_valid():
+            return number.as_international
+        return TextInput.format_value(self, value)
+
+
+class InternationalPhoneNumberField(formfields.PhoneNumberField):  # type: ignore[misc]
+    """The phone form field of every psm form: django-phonenumber-field's, shown as above."""
+
+    widget = InternationalPhoneWidget
+
+
 class EncryptedPhoneNumberField(EncryptedMixin, PhoneNumberField):  # type: ignore[misc]
     """django-phonenumber-field's field (E.164 normalisation), stored as a Fernet token."""
+
+    def formfield(self, **kwargs: Any) -> Any:
+        kwargs.setdefault("form_class", InternationalPhoneNumberField)
+        return super().formfield(**kwargs)
 
 
 class KeyedHashField(models.CharField):

@@ -14,7 +14,9 @@ from __future__ import annotations
 import datetime as dt
 import random
 from dataclasses import dataclass
+from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -172,6 +174,33 @@ def validate_nik(
     if errors:
         raise ValidationError(errors)
     return info
+
+
+# How people copy an NIK from a KTP, a KK or a letter: 6371-0101-0190-0001, 6371 0101 0190 0001.
+NIK_SEPARATORS = frozenset(" \t\r\n-.")
+
+
+def normalise_nik(value: str | None) -> str:
+    """The NIK without the separators people type; anything else is left for parse_nik."""
+    return "".join(ch for ch in str(value or "") if ch not in NIK_SEPARATORS)
+
+
+class NikField(forms.CharField):
+    """An NIK form field: separators are dropped before the length is checked, and the
+    browser lets the separators be typed (its maxlength leaves room for them)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 16)
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> str:
+        return normalise_nik(super().to_python(value))
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        if "maxlength" in attrs:
+            attrs["maxlength"] = "24"  # 16 digits and the dashes or spaces between them
+        return attrs
 
 
 def nik_validator(value: str) -> None:

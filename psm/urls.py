@@ -5,9 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from psm import views
+from psm.accounts.forms import AdminLoginForm
+from psm.admin import changelists_refuse_nul, periodic_task_form_fixed
 
 admin.site.site_header = _("PSM Dinsos Kota Banjarmasin")
 admin.site.site_title = _("PSM administration")
+admin.site.login_form = AdminLoginForm
+periodic_task_form_fixed(admin.site)
+changelists_refuse_nul(admin.site)
 
 urlpatterns = [
     path("", views.home, name="home"),

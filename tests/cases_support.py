@@ -88,3 +88,19 @@ def jpeg_with_gps(size: tuple[int, int] = (64, 48)) -> bytes:
     out = io.BytesIO()
     img.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+def png_declaring(width: int, height: int, *, broken_pixels: bool = False) -> bytes:
+    """A PNG of a few bytes whose header declares `width` × `height` pixels (a decompression
+    bomb when large); `broken_pixels` makes the header readable but the pixels undecodable."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        crc = zlib.crc32(kind + data) & 0xFFFFFFFF
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", crc)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    pixels = b"not zlib at all" if broken_pixels else zlib.compress(b"\x00" * 100)
+    body = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    return b"\x89PNG\r\n\x1a\n" + body

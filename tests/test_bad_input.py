@@ -89,3 +89,35 @@ def test_an_sla_amount_of_years_is_refused():
     with pytest.raises(ValidationError) as error:
         policy.clean()
     assert set(error.value.message_dict) == {"triage_amount", "response_amount"}
+
+
+@pytest.mark.parametrize("q", ["\x00", "Siti\x00", "\x00\x00\x00", "Si\x00ti Aminah"])
+def test_a_nul_character_in_the_person_search_finds_nobody(login, relawan_alalak, q):
+    beneficiary(name="Siti Aminah", kel="Alalak Utara")
+    response = login(relawan_alalak).get(reverse("cases:beneficiary_search"), {"q": q})
+    assert response.status_code == 200
+    assert "Siti Aminah" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/admin/cases/case/?status__exact=new%00", "/admin/volunteers/volunteer/?status__exact=%00"],
+)
+def test_a_nul_character_in_an_admin_list_filter_is_an_incorrect_lookup(login, admin_user, url):
+    response = login(admin_user).get(url)
+    assert response.status_code == 302 and response["Location"].endswith("?e=1")
+
+
+def test_a_username_of_100000_characters_on_the_admin_login_is_a_form_error(client):
+    response = client.post(reverse("admin:login"), {"username": "a" * 100_000, "password": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+
+
+def test_a_periodic_task_name_too_long_is_a_form_error(login, admin_user):
+    response = login(admin_user).post(
+        reverse("admin:django_celery_beat_periodictask_add"),
+        {"name": "Uji", "task": "t" * 300, "interval": "", "enabled": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["task"]

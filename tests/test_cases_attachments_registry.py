@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -20,7 +21,7 @@ from cases.services import (
     beneficiary_merge,
     case_add_note,
 )
-from tests.cases_support import beneficiary, file_case, jpeg_with_gps, kelurahan
+from tests.cases_support import beneficiary, file_case, jpeg_with_gps, kelurahan, png_declaring
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +201,57 @@ def test_staff_merge_through_a_confirmation_page(login, petugas, relawan_alalak)
     assert done.status_code == 302
     case.refresh_from_db()
     assert case.beneficiary == a
+
+
+def _stored_files(settings) -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return [str(p) for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+def test_a_decompression_bomb_among_photos_is_refused_by_name_and_nothing_is_stored(
+    login, relawan_alalak, settings
+):
+    case = file_case(relawan_alalak)
+    uploads = [
+        SimpleUploadedFile("rumah.jpg", jpeg_with_gps(), "image/jpeg"),
+        SimpleUploadedFile("bom.png", png_declaring(100_000, 100_000), "image/png"),
+    ]
+    response = login(relawan_alalak).post(
+        reverse("cases:attach", args=[case.reference]), {"uploads": uploads}
+    )
+    assert response.status_code == 400
+    assert "“bom.png” terlalu besar sebagai gambar" in response.content.decode()
+    assert not Attachment.objects.exists() and _stored_files(settings) == []
+
+
+def test_one_upload_is_all_files_or_none_also_on_storage(login, relawan_alalak, settings):
+    """The second file passes its header check but cannot be decoded: the first one,
+    already written to storage inside the same transaction, is removed again."""
+    case = file_case(relawan_alalak)
+    uploads = [
+        SimpleUploadedFile("rumah.jpg", jpeg_with_gps(), "image/jpeg"),
+        SimpleUploadedFile("rusak.png", png_declaring(40, 30, broken_pixels=True), "image/png"),
+    ]
+    response = login(relawan_alalak).post(
+        reverse("cases:attach", args=[case.reference]), {"uploads": uploads}
+    )
+    assert response.status_code == 400
+    assert "“rusak.png” tidak dapat dibaca sebagai gambar." in response.content.decode()
+    assert not Attachment.objects.exists() and _stored_files(settings) == []
+    assert not case.events.filter(kind=CaseEvent.Kind.ATTACHMENT).exists()
+
+
+def test_a_decompression_bomb_on_the_intake_photo_field_is_a_message_next_to_it(
+    login, relawan_alalak, settings
+):
+    from tests.test_cases_intake import NEW, intake_data
+
+    uploads = [
+        SimpleUploadedFile("rumah.jpg", jpeg_with_gps(), "image/jpeg"),
+        SimpleUploadedFile("bom.png", png_declaring(100_000, 100_000), "image/png"),
+    ]
+    response = login(relawan_alalak).post(NEW, {**intake_data(), "uploads": uploads})
+    assert response.status_code == 200
+    assert "“bom.png” terlalu besar sebagai gambar" in response.content.decode()
+    assert response.context["form"].errors["uploads"]
+    assert not Case.objects.exists() and _stored_files(settings) == []

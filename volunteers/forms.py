@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from phonenumber_field.formfields import PhoneNumberField
 
 from psm.accounts.models import User
 from psm.crypto import nik_hash
-from psm.nik import parse_nik
+from psm.dates import validate_past_date
+from psm.fields import InternationalPhoneNumberField
+from psm.nik import NikField, parse_nik
 from volunteers.models import (
     ActivityReport,
     Kecamatan,
@@ -107,7 +108,7 @@ class VolunteerForm(forms.ModelForm):
     email = forms.EmailField(
         label=_("Email"), help_text=_("The invitation to set a password is sent here.")
     )
-    phone = PhoneNumberField(label=_("Phone number"), required=False, region="ID")
+    phone = InternationalPhoneNumberField(label=_("Phone number"), required=False, region="ID")
 
     class Meta:
         model = Volunteer
@@ -122,6 +123,7 @@ class VolunteerForm(forms.ModelForm):
             "skills",
         ]
         widgets = {"appointed_on": DATE_INPUT, "address": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"nik": NikField}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -274,6 +276,7 @@ class ActivityReportForm(forms.ModelForm):
         widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
         input_formats=["%Y-%m", "%Y-%m-%d"],
         help_text=_("The month this report covers."),
+        validators=[validate_past_date],
     )
 
     class Meta:

@@ -14,6 +14,7 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from psm.dates import validate_past_date, validate_planned_date
 from psm.fields import EncryptedCharField, EncryptedPhoneNumberField, KeyedHashField
 from psm.nik import mask_nik, nik_validator
 
@@ -87,7 +88,9 @@ class Volunteer(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
-    appointed_on = models.DateField(_("appointed on"), null=True, blank=True)
+    appointed_on = models.DateField(
+        _("appointed on"), null=True, blank=True, validators=[validate_past_date]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Roster profile (issue 4). Phone and email live on the user account.
     # NIK and WhatsApp number are encrypted at rest (psm.crypto); the NIK is found and kept
@@ -104,7 +107,9 @@ class Volunteer(models.Model):
         validators=[MinValueValidator(1990), MaxValueValidator(2100)],
     )
     status_reason = models.CharField(_("reason for status"), max_length=255, blank=True)
-    status_changed_on = models.DateField(_("status since"), null=True, blank=True)
+    status_changed_on = models.DateField(
+        _("status since"), null=True, blank=True, validators=[validate_past_date]
+    )
     skills = models.CharField(
         _("skills"), max_length=255, blank=True, help_text=_("Comma separated.")
     )
@@ -226,8 +231,8 @@ class Training(models.Model):
     """A capacity-building event (bimbingan teknis, "bimtek")."""
 
     title = models.CharField(_("title"), max_length=200)
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[validate_planned_date])
+    ends_on = models.DateField(_("ends on"), validators=[validate_planned_date])
     venue = models.CharField(_("venue"), max_length=200, blank=True)
     organiser = models.CharField(_("organiser"), max_length=200, blank=True)
     speakers = models.TextField(_("speakers"), blank=True, help_text=_("One per line."))
@@ -338,7 +343,11 @@ class ActivityReport(models.Model):
         related_name="activity_reports",
         verbose_name=_("volunteer"),
     )
-    month = models.DateField(_("month"), help_text=_("The first day of the month reported."))
+    month = models.DateField(
+        _("month"),
+        help_text=_("The first day of the month reported."),
+        validators=[validate_past_date],
+    )
     activities = models.TextField(_("activities"))
     visits_count = models.PositiveIntegerField(_("home visits"), default=0)
     # Pre-filled from the case timeline (activity_report_cases_handled_prefill); editable.

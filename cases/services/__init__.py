@@ -1,6 +1,6 @@
 """Every write to cases goes through these functions (keyword-only, atomic, full_clean)."""
 
-from cases.services.attachments import attachment_add, attachment_check
+from cases.services.attachments import attachment_add, attachment_check, attachments_add
 from cases.services.beneficiaries import beneficiary_create, beneficiary_merge
 from cases.services.intake import case_file, case_intake, visit_log
 from cases.services.reference import reference_next
@@ -24,6 +24,7 @@ __all__ = [
     "departed_users",
     "attachment_add",
     "attachment_check",
+    "attachments_add",
     "attachments_purge",
     "beneficiary_create",
     "beneficiary_merge",

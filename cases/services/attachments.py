@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import secrets
 import warnings
+from collections.abc import Sequence
 
 import filetype
 from django.core.exceptions import ValidationError
@@ -25,6 +26,9 @@ IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif", "image/bmp"
 PDF_TYPE = "application/pdf"
 MAX_IMAGE_SIDE = 1600  # enough to read a document photo; small on a slow link
 JPEG_QUALITY = 82
+# Pillow's own bomb limit (about 89 megapixels, more than any phone camera): a header that
+# declares more is refused before a single pixel is decoded.
+MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS or 89_478_485
 
 
 def _refuse(name: str) -> ValidationError:
@@ -51,7 +55,41 @@ def attachment_check(upload: UploadedFile) -> str:
     mime = kind.mime if kind else ""
     if mime not in IMAGE_TYPES and mime != PDF_TYPE:
         raise _refuse(name)
+    if mime in IMAGE_TYPES:
+        _check_image_size(upload, name)
     return mime
+
+
+def _check_image_size(upload: UploadedFile, name: str) -> None:
+    """Read only the header: a PNG may declare 100000 × 100000 pixels in a few bytes."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(upload) as img:
+                pixels = img.size[0] * img.size[1]
+    except Image.DecompressionBombError:  # Pillow's own refusal, at twice the limit
+        pixels = MAX_IMAGE_PIXELS + 1
+    except (OSError, ValueError) as exc:
+        raise _unreadable(name) from exc
+    finally:
+        upload.seek(0)
+    if pixels > MAX_IMAGE_PIXELS:
+        raise ValidationError(
+            _(
+                "“%(name)s” is too large as an image (more than %(mp)d megapixels). "
+                "Send a smaller photo."
+            )
+            % {"name": name, "mp": MAX_IMAGE_PIXELS // 1_000_000},
+            code="attachment_pixels",
+        )
+
+
+def _unreadable(name: str | None) -> ValidationError:
+    return ValidationError(
+        _("“%(name)s” could not be read as an image.") % {"name": name},
+        code="attachment_broken",
+    )
 
 
 def _reencode_image(upload: UploadedFile) -> bytes:
@@ -75,10 +113,7 @@ def _reencode_image(upload: UploadedFile) -> bytes:
         Image.DecompressionBombError,
         Image.DecompressionBombWarning,
     ) as exc:
-        raise ValidationError(
-            _("“%(name)s” could not be read as an image.") % {"name": upload.name},
-            code="attachment_broken",
-        ) from exc
+        raise _unreadable(upload.name) from exc
     return out.getvalue()
 
 
@@ -119,3 +154,13 @@ def attachment_add(
         data={"attachment_id": attachment.pk, "visit_id": visit.pk if visit else None},
     )
     return attachment
+
+
+@files_removed_on_error
+@transaction.atomic
+def attachments_add(
+    *, case: Case, uploads: Sequence[UploadedFile], actor: User
+) -> list[Attachment]:
+    """Several files from one form: all are stored or none (a retry never duplicates the
+    first ones; the files already written are removed again when a later one fails)."""
+    return [attachment_add(case=case, upload=upload, actor=actor) for upload in uploads]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -24,3 +25,11 @@ class LoginForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("Wrong username or password. Both are case-sensitive: check Caps Lock."),
     }
+
+
+class AdminLoginForm(AdminAuthenticationForm):
+    """The admin's login with the site login's username field: Django's lets any length
+    through to authentication, and django-axes then failed to log a 100,000-character
+    username in its 255-character column (a 500)."""
+
+    username = LoginForm.base_fields["username"]

@@ -22,11 +22,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from phonenumber_field.formfields import PhoneNumberField
 
 from psm.accounts.models import User
 from psm.crypto import InvalidToken, fernet, nik_hash
-from psm.nik import parse_nik
+from psm.dates import validate_past_date
+from psm.fields import InternationalPhoneNumberField
+from psm.nik import NikField, parse_nik
 from psm.spreadsheet import from_text
 from volunteers.models import Kelurahan, Volunteer, VolunteerChange, change_label
 from volunteers.resources import COLUMNS, FORMATS, REQUIRED_COLUMNS
@@ -51,14 +52,14 @@ class RowForm(forms.Form):
     username = forms.CharField(max_length=150, validators=[UnicodeUsernameValidator()])
     nama_lengkap = forms.CharField(max_length=150)
     email = forms.EmailField(required=False)
-    telepon = PhoneNumberField(required=False, region="ID")
-    nik = forms.CharField(required=False, max_length=16)
+    telepon = InternationalPhoneNumberField(required=False, region="ID")
+    nik = NikField(required=False)
     kelurahan = forms.CharField(max_length=100)
-    whatsapp = PhoneNumberField(required=False, region="ID")
+    whatsapp = InternationalPhoneNumberField(required=False, region="ID")
     alamat = forms.CharField(required=False)
     nomor_sk = forms.CharField(required=False, max_length=100)
     tahun_sk = forms.IntegerField(required=False, min_value=1990, max_value=2100)
-    tanggal_pengangkatan = forms.DateField(required=False)
+    tanggal_pengangkatan = forms.DateField(required=False, validators=[validate_past_date])
     status = forms.CharField(required=False)
     alasan_status = forms.CharField(required=False, max_length=255)
     keahlian = forms.CharField(required=False, max_length=255)
