@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
@@ -156,6 +157,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "events": case.events.all(),
         "visits": case.visits.all(),
         "attachments": case.attachments.all(),
+        **_map_context(case),
     }
     if user.is_officer:
         if case.is_open:
@@ -164,6 +166,21 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
     if user.is_supervisor_or_admin:  # the audit trail: supervisors (and admins) only
         context["audit_history"] = case_audit_history(case)
     return context
+
+
+def _map_context(case: Case) -> dict[str, Any]:
+    """The map block's settings and the links that open the case's point elsewhere."""
+    if case.latitude is None or case.longitude is None:
+        return {}
+    lat, lon = f"{case.latitude:f}", f"{case.longitude:f}"
+    return {
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "map_links": {
+            "geo": f"geo:{lat},{lon}?q={lat},{lon}",
+            "web": settings.MAP_LINK_URL.format(lat=lat, lon=lon),
+        },
+    }
 
 
 def _assignees() -> Any:
@@ -304,6 +321,26 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id: int
         as_attachment=not attachment.is_image,
         filename=attachment.original_name,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@never_cache
+def attachment_thumbnail(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+    """A photo's small preview for the case page, behind the same check as the photo.
+
+    Not written to the access log on its own: it is shown only on the case page, whose
+    view is logged (five photos would otherwise make six entries per visit)."""
+    attachment = selectors.attachment_get_for_user(_user(request), reference, attachment_id)
+    if attachment.purged_at is not None or not attachment.is_image:
+        raise Http404
+    try:
+        name = services.attachment_thumbnail(attachment=attachment)
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -6,6 +6,7 @@ Every variable is documented in `.env.example` and the README's configuration ta
 from __future__ import annotations
 
 import base64
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -382,6 +383,33 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG and env.bool("SECURE_COOKIES", default=True)
 
+# The case page's map (Leaflet, vendored). Tiles come from MAP_TILE_URL, a Leaflet URL
+# template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty: no tiles are
+# fetched (the marker and the "open in a maps app" links only). Its host, and nothing else,
+# is added to the CSP's img-src below.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap")
+# The "open in the browser" link of a case's point ({lat} and {lon} filled in).
+MAP_LINK_URL = env.str(
+    "MAP_LINK_URL",
+    default="https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}",
+)
+if MAP_TILE_URL and not MAP_TILE_URL.startswith("https://") and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("MAP_TILE_URL must be an https:// URL (or empty).")
+
+
+def _tile_source(url: str) -> list[str]:
+    """The CSP source of a tile URL template: scheme and host, `{s}.` as a wildcard."""
+    if not url:
+        return []
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    host = re.sub(r"^\{s\}\.", "*.", host)
+    if "{" in host:
+        raise ImproperlyConfigured("MAP_TILE_URL: only {s}. may stand in the host name.")
+    return [f"{scheme}://{host}"]
+
+
 # Content-Security-Policy (django-csp 4): scripts only from our origin or with the
 # per-request nonce (`{{ CSP_NONCE }}`); no inline styles (htmx is told not to add any).
 CONTENT_SECURITY_POLICY = {
@@ -389,7 +417,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:"],  # photo previews before upload
+        # data:/blob: photo previews before upload; the map's tile host when set
+        "img-src": [SELF, "data:", "blob:", *_tile_source(MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

@@ -489,6 +489,7 @@ MATRIX: dict[str, Entry] = {
     "cases:visit": roles(default=405, obj=case_of),
     "cases:attach": roles(default=405, obj=case_of),
     "cases:attachment": roles(default=200, obj=attachment_of, other={"volunteer": 404}),
+    "cases:attachment_thumbnail": roles(default=200, obj=attachment_of, other={"volunteer": 404}),
     # --- volunteers, trainings, activity reports (issue 4) ---
     "volunteers:list": roles(staff=200, supervisor=200, admin=200),
     "volunteers:create": roles(admin=200),
