@@ -383,6 +383,19 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG and env.bool("SECURE_COOKIES", default=True)
 
+# The letterhead (kop surat) and signature block of the monthly PDF and the case print view.
+# Defaults: today's office; another region sets its own.
+REPORT_LETTERHEAD_AUTHORITY = env.str(
+    "REPORT_LETTERHEAD_AUTHORITY", default="Pemerintah Kota Banjarmasin"
+)
+REPORT_LETTERHEAD_OFFICE = env.str("REPORT_LETTERHEAD_OFFICE", default="Dinas Sosial")
+REPORT_LETTERHEAD_ADDRESS = env.str("REPORT_LETTERHEAD_ADDRESS", default="")
+REPORT_REGION_NAME = env.str("REPORT_REGION_NAME", default="Kota Banjarmasin")
+REPORT_SIGNING_PLACE = env.str("REPORT_SIGNING_PLACE", default="Banjarmasin")
+REPORT_SIGNER_TITLE = env.str("REPORT_SIGNER_TITLE", default="Kepala Bidang Rehabilitasi Sosial")
+REPORT_SIGNER_NAME = env.str("REPORT_SIGNER_NAME", default="")
+REPORT_SIGNER_NIP = env.str("REPORT_SIGNER_NIP", default="")
+
 # The case page's map (Leaflet, vendored). Tiles come from MAP_TILE_URL, a Leaflet URL
 # template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty: no tiles are
 # fetched (the marker and the "open in a maps app" links only). Its host, and nothing else,
