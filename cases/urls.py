@@ -26,6 +26,7 @@ urlpatterns = [
         name="beneficiary_access_log",
     ),
     path("cases/<str:reference>/", views.case_detail, name="detail"),
+    path("cases/<str:reference>/print/", views.case_print, name="print"),
     path("cases/<str:reference>/transition/", views.case_transition, name="transition"),
     path("cases/<str:reference>/assign/", views.case_assign, name="assign"),
     path("cases/<str:reference>/note/", views.case_note, name="note"),

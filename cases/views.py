@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -25,6 +26,7 @@ from cases.forms import (
     TransitionForm,
     VisitForm,
 )
+from cases.letterhead import letterhead
 from cases.models import Beneficiary, Case
 from cases.workflow import transitions_for
 from psm.accesslog.models import AccessEntry
@@ -132,6 +134,24 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     case = selectors.case_detail_for_user(user, reference)
     _log_case_view(request, case)
     return render(request, "cases/detail.html", _detail_context(user, case))
+
+
+def case_print(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case on A4 for the paper file: the case page's facts without its forms."""
+    user = _user(request)
+    case = selectors.case_detail_for_user(user, reference)
+    _log_case_view(request, case)
+    context = {
+        "case": case,
+        "beneficiary": case.beneficiary,
+        "show_nik": user.is_officer,
+        "events": case.events.all(),
+        "visits": case.visits.all(),
+        "photos": [a for a in case.attachments.all() if a.is_image and a.purged_at is None],
+        "letterhead": letterhead(),
+        "printed_at": timezone.now(),
+    }
+    return render(request, "cases/print.html", context)
 
 
 def _log_case_view(request: HttpRequest, case: Case) -> None:

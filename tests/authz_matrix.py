@@ -14,6 +14,7 @@ A URL that takes an object (`<reference>`, `<pk>`...) also says how to build one
 changes when the object lies in ANOTHER kelurahan than the volunteer's:
 
     "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
+    "cases:print": roles(default=200, obj=case_of, other={"volunteer": 404}),
     # Who opened a person's data (issue 8, item 5): supervisors (and admins) only.
     "cases:beneficiary_access_log": roles(supervisor=200, admin=200, obj=beneficiary_of),
 
@@ -479,6 +480,7 @@ MATRIX: dict[str, Entry] = {
     "cases:beneficiary_search": roles(volunteer=200, staff=200),  # the intake roles
     "cases:beneficiary_merge": roles(staff=200, supervisor=200, admin=200, obj=beneficiaries_of),
     "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
+    "cases:print": roles(default=200, obj=case_of, other={"volunteer": 404}),
     # Who opened a person's data (issue 8, item 5): supervisors (and admins) only.
     "cases:beneficiary_access_log": roles(supervisor=200, admin=200, obj=beneficiary_of),
     # POST-only: the method is refused before the object is looked up, so a GET cannot tell

@@ -134,3 +134,33 @@ def test_csp_header_has_no_tile_host_without_a_tile_url(login, relawan_alalak):
         part for part in response["Content-Security-Policy"].split(";") if "img-src" in part
     )
     assert img_src.split() == ["img-src", "'self'", "data:", "blob:"]
+
+
+def test_print_view_is_an_a4_sheet_with_letterhead_and_is_logged(login, relawan_alalak, petugas):
+    from psm.accesslog.models import AccessEntry
+
+    case = file_case(relawan_alalak)
+    _photo(case, relawan_alalak, size=(64, 48))
+    url = reverse("cases:print", args=[case.reference])
+    assert f'href="{url}"' in login(petugas).get(case.get_absolute_url()).content.decode()
+
+    response = login(petugas).get(url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'data-testid="letterhead"' in page and "DINAS SOSIAL" in page
+    assert case.reference in page and case.beneficiary.name in page
+    assert case.beneficiary.nik in page  # officers' paper file carries the NIK
+    assert "css/print.css" in page and "<form" not in page
+    assert "attachments/" in page and "/thumbnail/" in page
+    entry = AccessEntry.objects.filter(user=petugas, path=url).get()
+    assert (entry.kind, entry.object_id) == (AccessEntry.Kind.CASE, case.pk)
+
+
+def test_print_view_masks_the_nik_for_a_volunteer_and_hides_other_kelurahan(
+    login, relawan_alalak, relawan_kuin
+):
+    case = file_case(relawan_alalak)
+    url = reverse("cases:print", args=[case.reference])
+    page = login(relawan_alalak).get(url).content.decode()
+    assert case.beneficiary.nik not in page and case.beneficiary.masked_nik in page
+    assert login(relawan_kuin).get(url).status_code == 404
