@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/monthly/", views_exports.report_monthly, name="report_monthly"),
     path("reports/cases/", views_exports.export_cases, name="export_cases"),
     path("reports/log/", views_exports.export_log, name="export_log"),
+    path("access-log/", views_privacy.access_log, name="access_log"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/people/search/", views.beneficiary_search, name="beneficiary_search"),
     path(

@@ -483,6 +483,8 @@ MATRIX: dict[str, Entry] = {
     "cases:print": roles(default=200, obj=case_of, other={"volunteer": 404}),
     # Who opened a person's data (issue 8, item 5): supervisors (and admins) only.
     "cases:beneficiary_access_log": roles(supervisor=200, admin=200, obj=beneficiary_of),
+    # The whole access log (issue 13, item 9): supervisors (and admins) only.
+    "cases:access_log": roles(supervisor=200, admin=200),
     # POST-only: the method is refused before the object is looked up, so a GET cannot tell
     # a hidden case from a missing one; tests/test_cases_access.py POSTs them (404 there).
     "cases:transition": roles(default=405, obj=case_of),
