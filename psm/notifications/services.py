@@ -91,8 +91,9 @@ class SqlReminders:
     """What a set-based sweeper returns instead of many ReminderSpecs (issue 7, M5): a SELECT
     of the columns (subject_key, kind, occurrence, recipient_id, title, body, url,
     is_emergency, due_at, private_body), inserted by `reminders_create` in one
-    INSERT ... SELECT ... ON CONFLICT DO NOTHING. With `mark` set, the sweep time `swept_until` is stored under that
-    name in the same transaction (`sweep_mark` reads it for the next sweep's window)."""
+    INSERT ... SELECT ... ON CONFLICT DO NOTHING. With `mark` set, the sweep time
+    `swept_until` is stored under that name in the same transaction (`sweep_mark` reads it
+    for the next sweep's window)."""
 
     select: str
     params: tuple[Any, ...] = ()
