@@ -138,7 +138,7 @@ def officer_home_counts(*, user: User, now: dt.datetime | None = None) -> list[H
     open_statuses = [str(s) for s in Case.OPEN_STATUSES]
     # (key, label, condition, the case list's parameters for the same cases)
     rules: list[tuple[str, Any, Q, list[tuple[str, str]]]] = [
-        ("new", _("New cases"), Q(status=Case.Status.NEW), [("status", Case.Status.NEW)]),
+        ("new", _("New, to triage"), Q(status=Case.Status.NEW), [("status", Case.Status.NEW)]),
         ("overdue", _("Overdue"), overdue_q(now), [("overdue", "on")]),
         (
             "mine",

@@ -30,7 +30,6 @@ NAV_ITEMS = [
     NavItem(_("Triage"), "cases:triage", frozenset(OFFICERS)),
     NavItem(_("Dashboard"), "cases:dashboard", frozenset({R.STAFF, R.SUPERVISOR})),
     NavItem(_("Reports"), "cases:report_monthly", frozenset({R.SUPERVISOR, R.ADMIN})),
-    NavItem(_("Access log"), "cases:access_log", frozenset({R.SUPERVISOR, R.ADMIN})),
     NavItem(_("Volunteers"), "volunteers:list", frozenset(OFFICERS)),
     NavItem(_("Trainings"), "volunteers:trainings", frozenset(EVERYONE)),
     NavItem(_("Activity reports"), "volunteers:reports", frozenset(EVERYONE)),

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def _counts(page: str) -> dict[str, tuple[int, str]]:
     found = re.findall(
         r'href="([^"]+)" data-count="(\w+)">\s*<div class="card-body py-2">\s*'
-        r'<div class="display-6[^"]*">(\d+)</div>',
+        r'<div class="fs-2[^"]*" data-number>(\d+)</div>',
         page,
     )
     return {key: (int(n), unescape(url)) for url, key, n in found}
