@@ -1,7 +1,8 @@
-"""The volunteer's home page: what is theirs to do, on one phone screen.
+"""The role home pages' numbers: the volunteer's home (what is theirs to do, on one phone
+screen) and the officers' counts.
 
 One selector gathers every block (a handful of queries, the same number whatever the
-volunteer holds: each block is one bounded query). Officers keep their own home pages.
+volunteer holds: each block is one bounded query).
 """
 
 from __future__ import annotations
@@ -9,10 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Case as SqlCase
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Visit
 from cases.queues import overdue_q
@@ -115,3 +120,38 @@ def volunteer_home(*, user: User, now: dt.datetime | None = None) -> VolunteerHo
         upcoming_trainings=upcoming[:HOME_TRAININGS],
         attended_trainings=attended[:HOME_TRAININGS],
     )
+
+
+@dataclass(frozen=True)
+class HomeCount:
+    key: str
+    label: str
+    count: int
+    url: str  # the case list filtered to exactly these cases
+
+
+def officer_home_counts(*, user: User, now: dt.datetime | None = None) -> list[HomeCount]:
+    """New, overdue and assigned-to-me cases for the staff (and supervisor) home, counted in
+    one query with the rules the case list filters by (cases.queues), each linking to that
+    filtered list."""
+    now = now or timezone.now()
+    open_statuses = [str(s) for s in Case.OPEN_STATUSES]
+    # (key, label, condition, the case list's parameters for the same cases)
+    rules: list[tuple[str, Any, Q, list[tuple[str, str]]]] = [
+        ("new", _("New, to triage"), Q(status=Case.Status.NEW), [("status", Case.Status.NEW)]),
+        ("overdue", _("Overdue"), overdue_q(now), [("overdue", "on")]),
+        (
+            "mine",
+            _("Assigned to me"),
+            Q(assignee=user, status__in=Case.OPEN_STATUSES),
+            [("assignee", user.username), *(("status", s) for s in open_statuses)],
+        ),
+    ]
+    counts = cases_visible_to(user).aggregate(
+        **{key: Count("pk", filter=condition) for key, _label, condition, _p in rules}
+    )
+    base = reverse("cases:list")
+    return [
+        HomeCount(key=key, label=str(label), count=counts[key], url=f"{base}?{urlencode(params)}")
+        for key, label, _condition, params in rules
+    ]

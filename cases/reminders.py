@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, Priority, Visit
+from cases.notices import PERSON_LINE, person_line
 from cases.queues import overdue_q
 from cases.sla import WITA, Calendar
 from psm.accounts.models import User
@@ -51,9 +52,13 @@ def _iso(column: str) -> str:
     )
 
 
-def _sql_template(translated: str) -> str:
-    """A translated "... %(ref)s ..." title as a format() template of PostgreSQL."""
-    return translated.replace("%", "%%").replace("%%(ref)s", "%s")
+def _sql_template(translated: str, names: tuple[str, ...] = ("ref", "category")) -> str:
+    """A translated "... %(ref)s ... %(category)s ..." text as a format() template of
+    PostgreSQL: each %(name)s becomes the positional argument of that name (%1$s, %2$s)."""
+    template = translated.replace("%", "%%")
+    for position, name in enumerate(names, start=1):
+        template = template.replace(f"%%({name})s", f"%{position}$s")
+    return template
 
 
 def _case_rule(
@@ -77,7 +82,8 @@ def _case_rule(
     right after another creates and probes nothing per officer."""
     since = sweep_mark(rule=rule)
     window = ""
-    params: list[object] = [kind, _sql_template(title), is_emergency, now]
+    person = _sql_template(str(PERSON_LINE), names=("name", "kelurahan"))
+    params: list[object] = [kind, _sql_template(title), is_emergency, person, now]
     if since is not None:
         # A case re-read because it changed keeps its reminders while its due time stands.
         window = f"""
@@ -89,9 +95,13 @@ def _case_rule(
     params.append(roles)
     select = f"""
         SELECT 'case:' || c.id, %s, {_iso("c." + due_column)}, u.id,
-               format(%s, c.reference), '', '/cases/' || c.reference || '/', %s,
-               c.{due_column}
-        FROM cases_case c CROSS JOIN accounts_user u
+               format(%s, c.reference, cat.name), '', '/cases/' || c.reference || '/', %s,
+               c.{due_column}, format(%s, b.name, k.name)
+        FROM cases_case c
+          JOIN cases_category cat ON cat.id = c.category_id
+          JOIN cases_beneficiary b ON b.id = c.beneficiary_id
+          JOIN volunteers_kelurahan k ON k.id = c.kelurahan_id
+          CROSS JOIN accounts_user u
         WHERE {where} AND c.{due_column} <= %s{window}
           AND u.role = ANY(%s) AND u.is_active
     """  # nosec B608  # noqa: S608 (column names and conditions: constants of this module)
@@ -107,7 +117,7 @@ def untriaged_cases(*, now: dt.datetime) -> list[SqlReminders]:
         # emergencies have their own, louder rule
         where="c.status = 'new' AND c.priority <> 'emergency'",
         roles=[User.Role.STAFF.value],
-        title=_("Case %(ref)s waits for triage past its due time"),
+        title=_("Case %(ref)s (%(category)s) waits for triage past its due time"),
         is_emergency=False,
         now=now,
     )
@@ -121,7 +131,7 @@ def emergency_cases(*, now: dt.datetime) -> list[SqlReminders]:
         due_column="due_at",
         where="c.priority = 'emergency' AND c.status IN ('new', 'verified', 'assigned')",
         roles=[User.Role.STAFF.value, User.Role.SUPERVISOR.value],
-        title=_("EMERGENCY: case %(ref)s has not been started within 45 minutes"),
+        title=_("EMERGENCY: case %(ref)s (%(category)s) has not been started within 45 minutes"),
         is_emergency=True,
         now=now,
     )
@@ -136,9 +146,18 @@ def visits_due(*, now: dt.datetime) -> Iterator[ReminderSpec]:
             case__status__in=Case.OPEN_STATUSES,
         )
         .filter(Q(volunteer__is_active=True))
-        .values_list("pk", "volunteer_id", "next_visit_on", "case__reference")
+        .values_list(
+            "pk",
+            "volunteer_id",
+            "next_visit_on",
+            "case__reference",
+            "case__category__name",
+            "case__beneficiary__name",
+            "case__kelurahan__name",
+        )
     )
-    for pk, user_id, day, reference in visits.iterator(chunk_size=BATCH):
+    rows = visits.iterator(chunk_size=BATCH)
+    for pk, user_id, day, reference, category, name, kelurahan in rows:
         if day is None:  # excluded by the filter; for the type checker
             continue
         yield ReminderSpec(
@@ -146,8 +165,9 @@ def visits_due(*, now: dt.datetime) -> Iterator[ReminderSpec]:
             kind="visit_due",
             occurrence=day.isoformat(),
             recipient_id=user_id,
-            title=_("Home visit for case %(ref)s is due on %(day)s")
-            % {"ref": reference, "day": day.strftime("%d-%m-%Y")},
+            title=_("Home visit for case %(ref)s (%(category)s) is due on %(day)s")
+            % {"ref": reference, "category": category, "day": day.strftime("%d-%m-%Y")},
+            private_body=person_line(name=name, kelurahan=kelurahan),
             url=f"/cases/{reference}/",
         )
 
@@ -182,11 +202,21 @@ def stalled_assigned_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
             due_at__gt=now - STALL_HORIZON,
         )
         .filter(Q(last_event_at__isnull=True) | Q(last_event_at__lt=F("due_at")))
-        .values_list("pk", "reference", "due_at", "priority", "category_id", "assignee_id")
+        .values_list(
+            "pk",
+            "reference",
+            "due_at",
+            "priority",
+            "category_id",
+            "assignee_id",
+            "category__name",
+            "beneficiary__name",
+            "kelurahan__name",
+        )
         .order_by("due_at")
     )
     rows = cases.iterator(chunk_size=BATCH)
-    for pk, reference, due_at, priority, category_id, assignee_id in rows:
+    for pk, reference, due_at, priority, category_id, assignee_id, category, name, kel in rows:
         if due_at is None or assignee_id is None:  # excluded by the filter; for mypy
             continue
         url = f"/cases/{reference}/"
@@ -199,8 +229,11 @@ def stalled_assigned_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
                 kind="response_overdue",
                 occurrence=f"{due_at.isoformat()}#{step}",
                 recipient_id=assignee_id,
-                title=_("Case %(ref)s has had no activity since its response was due")
-                % {"ref": reference},
+                title=_(
+                    "Case %(ref)s (%(category)s) has had no activity since its response was due"
+                )
+                % {"ref": reference, "category": category},
+                private_body=person_line(name=name, kelurahan=kel),
                 body=_("Reminder %(n)s of 2: log the response, a note or a visit.") % {"n": step},
                 url=url,
                 is_emergency=priority == Priority.EMERGENCY,
@@ -215,8 +248,12 @@ def stalled_assigned_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
                 kind="escalated",
                 occurrence=due_at.isoformat(),
                 recipient_id=user_id,
-                title=_("Escalation: case %(ref)s is stalled after two reminders to its officer")
-                % {"ref": reference},
+                title=_(
+                    "Escalation: case %(ref)s (%(category)s) is stalled after two reminders "
+                    "to its officer"
+                )
+                % {"ref": reference, "category": category},
+                private_body=person_line(name=name, kelurahan=kel),
                 url=url,
                 is_emergency=priority == Priority.EMERGENCY,
                 due_at=escalate_at,

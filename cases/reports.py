@@ -20,6 +20,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from cases.dashboard import Dashboard, DashboardFilter, dashboard_numbers
+from cases.letterhead import Letterhead, letterhead
 from psm.accounts.models import User
 from volunteers.models import Kecamatan
 
@@ -48,6 +49,7 @@ class MonthlyReport:
     area: str
     generated_at: dt.datetime  # local time
     generated_by: str
+    letterhead: Letterhead = field(default_factory=letterhead)
     summary: list[tuple[str, Any]] = field(default_factory=list)
     sections: list[Section] = field(default_factory=list)
 
@@ -69,14 +71,17 @@ def monthly_report(
     now: dt.datetime | None = None,
 ) -> MonthlyReport:
     now = now or timezone.now()
+    head = letterhead()
     board = dashboard_numbers(monthly_filter(month, kecamatan.pk if kecamatan else None), now=now)
     report = MonthlyReport(
         board=board,
-        title=_("Monthly report of Dinas Sosial Kota Banjarmasin"),
+        title=_("Monthly report of %(office)s %(region)s")
+        % {"office": head.office, "region": head.region},
         period=date_format(month, "F Y"),
-        area=kecamatan.name if kecamatan else _("All of Kota Banjarmasin"),
+        area=kecamatan.name if kecamatan else _("All of %(region)s") % {"region": head.region},
         generated_at=timezone.localtime(now),
         generated_by=user.get_full_name(),
+        letterhead=head,
     )
     report.summary = [
         (_("Cases filed in the month"), board.total),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("reports/monthly/", views_exports.report_monthly, name="report_monthly"),
     path("reports/cases/", views_exports.export_cases, name="export_cases"),
     path("reports/log/", views_exports.export_log, name="export_log"),
+    path("access-log/", views_privacy.access_log, name="access_log"),
     path("cases/new/", views.case_new, name="new"),
     path("cases/people/search/", views.beneficiary_search, name="beneficiary_search"),
     path(
@@ -26,6 +27,7 @@ urlpatterns = [
         name="beneficiary_access_log",
     ),
     path("cases/<str:reference>/", views.case_detail, name="detail"),
+    path("cases/<str:reference>/print/", views.case_print, name="print"),
     path("cases/<str:reference>/transition/", views.case_transition, name="transition"),
     path("cases/<str:reference>/assign/", views.case_assign, name="assign"),
     path("cases/<str:reference>/note/", views.case_note, name="note"),
@@ -35,5 +37,10 @@ urlpatterns = [
         "cases/<str:reference>/attachments/<int:attachment_id>/",
         views.attachment_download,
         name="attachment",
+    ),
+    path(
+        "cases/<str:reference>/attachments/<int:attachment_id>/thumbnail/",
+        views.attachment_thumbnail,
+        name="attachment_thumbnail",
     ),
 ]

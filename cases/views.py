@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -25,6 +27,7 @@ from cases.forms import (
     TransitionForm,
     VisitForm,
 )
+from cases.letterhead import letterhead
 from cases.models import Beneficiary, Case
 from cases.workflow import transitions_for
 from psm.accesslog.models import AccessEntry
@@ -228,6 +231,24 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/detail.html", _detail_context(user, case))
 
 
+def case_print(request: HttpRequest, reference: str) -> HttpResponse:
+    """The case on A4 for the paper file: the case page's facts without its forms."""
+    user = _user(request)
+    case = selectors.case_detail_for_user(user, reference)
+    _log_case_view(request, case)
+    context = {
+        "case": case,
+        "beneficiary": case.beneficiary,
+        "show_nik": user.is_officer,
+        "events": case.events.all(),
+        "visits": case.visits.all(),
+        "photos": [a for a in case.attachments.all() if a.is_image and a.purged_at is None],
+        "letterhead": letterhead(),
+        "printed_at": timezone.now(),
+    }
+    return render(request, "cases/print.html", context)
+
+
 def _log_case_view(request: HttpRequest, case: Case) -> None:
     access_record(
         request=request,
@@ -256,6 +277,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "events": case.events.all(),
         "visits": case.visits.all(),
         "attachments": case.attachments.all(),
+        **_map_context(case),
     }
     if user.is_officer:
         if case.is_open:
@@ -275,6 +297,21 @@ def _typed_move(form: TransitionForm | None, moves: Any) -> dict[str, Any] | Non
     typed["offered"] = any(to == typed["to_status"] for to, _rule in moves)
     typed["text"] = typed["reason"] or typed["partner"] or typed["note"]
     return typed
+
+
+def _map_context(case: Case) -> dict[str, Any]:
+    """The map block's settings and the links that open the case's point elsewhere."""
+    if case.latitude is None or case.longitude is None:
+        return {}
+    lat, lon = f"{case.latitude:f}", f"{case.longitude:f}"
+    return {
+        "map_tile_url": settings.MAP_TILE_URL,
+        "map_tile_attribution": settings.MAP_TILE_ATTRIBUTION,
+        "map_links": {
+            "geo": f"geo:{lat},{lon}?q={lat},{lon}",
+            "web": settings.MAP_LINK_URL.format(lat=lat, lon=lon),
+        },
+    }
 
 
 def _assignees() -> Any:
@@ -416,6 +453,26 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id: int
         as_attachment=not attachment.is_image,
         filename=attachment.original_name,
     )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@never_cache
+def attachment_thumbnail(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+    """A photo's small preview for the case page, behind the same check as the photo.
+
+    Not written to the access log on its own: it is shown only on the case page, whose
+    view is logged (five photos would otherwise make six entries per visit)."""
+    attachment = selectors.attachment_get_for_user(_user(request), reference, attachment_id)
+    if attachment.purged_at is not None or not attachment.is_image:
+        raise Http404
+    try:
+        name = services.attachment_thumbnail(attachment=attachment)
+        handle = default_storage.open(name, "rb")
+    except (FileNotFoundError, ValueError) as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type="image/jpeg")
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

@@ -392,6 +392,46 @@ LANGUAGE_COOKIE_HTTPONLY = True
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LANGUAGE_COOKIE_SECURE = not DEBUG and env.bool("SECURE_COOKIES", default=True)
 
+# The letterhead (kop surat) and signature block of the monthly PDF and the case print view.
+# Defaults: today's office; another region sets its own.
+REPORT_LETTERHEAD_AUTHORITY = env.str(
+    "REPORT_LETTERHEAD_AUTHORITY", default="Pemerintah Kota Banjarmasin"
+)
+REPORT_LETTERHEAD_OFFICE = env.str("REPORT_LETTERHEAD_OFFICE", default="Dinas Sosial")
+REPORT_LETTERHEAD_ADDRESS = env.str("REPORT_LETTERHEAD_ADDRESS", default="")
+REPORT_REGION_NAME = env.str("REPORT_REGION_NAME", default="Kota Banjarmasin")
+REPORT_SIGNING_PLACE = env.str("REPORT_SIGNING_PLACE", default="Banjarmasin")
+REPORT_SIGNER_TITLE = env.str("REPORT_SIGNER_TITLE", default="Kepala Bidang Rehabilitasi Sosial")
+REPORT_SIGNER_NAME = env.str("REPORT_SIGNER_NAME", default="")
+REPORT_SIGNER_NIP = env.str("REPORT_SIGNER_NIP", default="")
+
+# The case page's map (Leaflet, vendored). Tiles come from MAP_TILE_URL, a Leaflet URL
+# template such as https://tile.openstreetmap.org/{z}/{x}/{y}.png; empty: no tiles are
+# fetched (the marker and the "open in a maps app" links only). Its host, and nothing else,
+# is added to the CSP's img-src below.
+MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+MAP_TILE_ATTRIBUTION = env.str("MAP_TILE_ATTRIBUTION", default="© OpenStreetMap")
+# The "open in the browser" link of a case's point ({lat} and {lon} filled in).
+MAP_LINK_URL = env.str(
+    "MAP_LINK_URL",
+    default="https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}",
+)
+if MAP_TILE_URL and not MAP_TILE_URL.startswith("https://") and not (DEBUG or TESTING):
+    raise ImproperlyConfigured("MAP_TILE_URL must be an https:// URL (or empty).")
+
+
+def _tile_source(url: str) -> list[str]:
+    """The CSP source of a tile URL template: scheme and host, `{s}.` as a wildcard."""
+    if not url:
+        return []
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0]
+    host = re.sub(r"^\{s\}\.", "*.", host)
+    if "{" in host:
+        raise ImproperlyConfigured("MAP_TILE_URL: only {s}. may stand in the host name.")
+    return [f"{scheme}://{host}"]
+
+
 # Content-Security-Policy (django-csp 4): scripts only from our origin or with the
 # per-request nonce (`{{ CSP_NONCE }}`); no inline styles (htmx is told not to add any).
 CONTENT_SECURITY_POLICY = {
@@ -399,7 +439,8 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF, NONCE],
         "style-src": [SELF],
-        "img-src": [SELF, "data:", "blob:"],  # photo previews before upload
+        # data:/blob: photo previews before upload; the map's tile host when set
+        "img-src": [SELF, "data:", "blob:", *_tile_source(MAP_TILE_URL)],
         "font-src": [SELF],
         "connect-src": [SELF],
         "object-src": [NONE],

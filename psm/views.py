@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from cases.home import volunteer_home
+from cases.home import officer_home_counts, volunteer_home
 from psm.accounts.models import User
 
 
@@ -28,6 +28,8 @@ def home(request: HttpRequest) -> HttpResponse:
         home = volunteer_home(user=user)
         # The navigation badge shows the same number: counted once per page.
         context.update(home=home, notifications_unread=home.unread)
+    elif user.role in (User.Role.STAFF, User.Role.SUPERVISOR):
+        context["counts"] = officer_home_counts(user=user)
     return render(request, template, context)
 
 

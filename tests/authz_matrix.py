@@ -14,6 +14,7 @@ A URL that takes an object (`<reference>`, `<pk>`...) also says how to build one
 changes when the object lies in ANOTHER kelurahan than the volunteer's:
 
     "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
+    "cases:print": roles(default=200, obj=case_of, other={"volunteer": 404}),
     # Who opened a person's data (issue 8, item 5): supervisors (and admins) only.
     "cases:beneficiary_access_log": roles(supervisor=200, admin=200, obj=beneficiary_of),
 
@@ -479,8 +480,11 @@ MATRIX: dict[str, Entry] = {
     "cases:beneficiary_search": roles(volunteer=200, staff=200),  # the intake roles
     "cases:beneficiary_merge": roles(staff=200, supervisor=200, admin=200, obj=beneficiaries_of),
     "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
+    "cases:print": roles(default=200, obj=case_of, other={"volunteer": 404}),
     # Who opened a person's data (issue 8, item 5): supervisors (and admins) only.
     "cases:beneficiary_access_log": roles(supervisor=200, admin=200, obj=beneficiary_of),
+    # The whole access log (issue 13, item 9): supervisors (and admins) only.
+    "cases:access_log": roles(supervisor=200, admin=200),
     # POST-only: the method is refused before the object is looked up, so a GET cannot tell
     # a hidden case from a missing one; tests/test_cases_access.py POSTs them (404 there).
     "cases:transition": roles(default=405, obj=case_of),
@@ -489,6 +493,7 @@ MATRIX: dict[str, Entry] = {
     "cases:visit": roles(default=405, obj=case_of),
     "cases:attach": roles(default=405, obj=case_of),
     "cases:attachment": roles(default=200, obj=attachment_of, other={"volunteer": 404}),
+    "cases:attachment_thumbnail": roles(default=200, obj=attachment_of, other={"volunteer": 404}),
     # --- volunteers, trainings, activity reports (issue 4) ---
     "volunteers:list": roles(staff=200, supervisor=200, admin=200),
     "volunteers:create": roles(admin=200),

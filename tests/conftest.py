@@ -97,6 +97,12 @@ def jpeg_bytes():
 
 
 @pytest.fixture(autouse=True)
+def _no_map_tiles(settings):
+    """No test fetches map tiles from the internet (a test that wants tiles sets a local URL)."""
+    settings.MAP_TILE_URL = ""
+
+
+@pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
     """Attachments of a test go to its own temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -387,3 +387,33 @@ def test_monthly_report_form_survives_fuzzing(login, kabid, settings):
         max_examples=40,
     )
     assert statuses[200] > 0 and set(statuses) <= {200, 400}, statuses
+
+
+def test_monthly_pdf_has_the_letterhead_and_the_signer_from_settings(
+    login,
+    kabid,
+    office,
+    at_now,
+    settings,  # noqa: F811
+):
+    settings.REPORT_LETTERHEAD_AUTHORITY = "Pemerintah Kota Contoh"
+    settings.REPORT_LETTERHEAD_OFFICE = "Dinas Sosial"
+    settings.REPORT_LETTERHEAD_ADDRESS = "Jl. Contoh No. 1"
+    settings.REPORT_REGION_NAME = "Kota Contoh"
+    settings.REPORT_SIGNING_PLACE = "Contoh"
+    settings.REPORT_SIGNER_TITLE = "Kepala Bidang Rehabilitasi Sosial"
+    settings.REPORT_SIGNER_NAME = "Drs. Ahmad Fauzi, M.Si."
+    settings.REPORT_SIGNER_NIP = "197001011995031001"
+    report = monthly_report(month=NOVEMBER, kecamatan=None, user=kabid, now=NOW)
+    html = monthly_report_html(report)
+    assert "PEMERINTAH KOTA CONTOH" in html and "DINAS SOSIAL" in html
+    assert "Jl. Contoh No. 1" in html
+    assert "Laporan bulanan Dinas Sosial Kota Contoh" in html and "Banjarmasin" not in html.split(
+        "<section>"
+    )[0].replace("Banjarmasin Utara", "")
+    signature = html.split('data-testid="signature"')[1]
+    assert "Kepala Bidang Rehabilitasi Sosial" in signature
+    assert "Drs. Ahmad Fauzi, M.Si." in signature and "NIP 197001011995031001" in signature
+    assert "Contoh, " in signature
+    pdf = login(kabid).post(MONTHLY, {"month": "2026-11", "format": "pdf", "purpose": PURPOSE})
+    assert pdf.content.startswith(b"%PDF-")

@@ -50,7 +50,10 @@ def test_set_based_reminders_have_the_columns_the_python_rule_made(relawan_alala
     Case.objects.filter(pk=case.pk).update(triage_due_at=due)
     with override("id"):
         assert run(untriaged_cases, at(26, 9, 30)) == 1
-        title = _("Case %(ref)s waits for triage past its due time") % {"ref": case.reference}
+        title = _("Case %(ref)s (%(category)s) waits for triage past its due time") % {
+            "ref": case.reference,
+            "category": case.category.name,
+        }
     reminder = Reminder.objects.get(kind="triage_overdue")
     assert reminder.recipient == petugas  # staff only
     assert reminder.subject_key == f"case:{case.pk}"

@@ -5,6 +5,7 @@ from cases.services.beneficiaries import beneficiary_create, beneficiary_merge
 from cases.services.intake import case_file, case_intake, visit_log
 from cases.services.reference import reference_next
 from cases.services.retention import attachments_purge
+from cases.services.thumbnails import attachment_thumbnail
 from cases.services.workflow import (
     TransitionRefused,
     assignable_users,
@@ -25,6 +26,7 @@ __all__ = [
     "attachment_add",
     "attachment_check",
     "attachments_add",
+    "attachment_thumbnail",
     "attachments_purge",
     "beneficiary_create",
     "beneficiary_merge",

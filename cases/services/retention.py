@@ -22,6 +22,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cases.models import Attachment, Case, CaseEvent
+from cases.services.thumbnails import thumbnail_delete
 from cases.services.workflow import event_record
 
 RETENTION_STATUSES = tuple(s for s in Case.Status if s not in Case.OPEN_STATUSES)
@@ -59,6 +60,7 @@ def _purge_case(case_id: int, cutoff: dt.datetime, now: dt.datetime) -> tuple[in
             return 0, 0
         for attachment in attachments:
             default_storage.delete(attachment.file.name)
+            thumbnail_delete(attachment=attachment)
         ids = [a.pk for a in attachments]
         Attachment.objects.filter(pk__in=ids).update(purged_at=now)
         event_record(

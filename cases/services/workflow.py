@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Category, Priority
+from cases.notices import person_line
 from cases.workflow import ALLOWED_TRANSITIONS, FIRST_RESPONSE_STATUSES, actor_may
 from psm.accounts.models import User
 from volunteers.models import Volunteer
@@ -227,7 +228,9 @@ def _tell_assignee(*, case: Case, assignee: User, event: CaseEvent) -> None:
         subject_key=f"case:{case.pk}",
         kind="case_assigned",
         occurrence=f"event:{event.pk}",
-        title=_("Case %(ref)s was assigned to you") % {"ref": case.reference},
+        title=_("Case %(ref)s (%(category)s) was assigned to you")
+        % {"ref": case.reference, "category": case.category.name},
+        private_body=person_line(name=case.beneficiary.name, kelurahan=case.kelurahan.name),
         url=case.get_absolute_url(),
     )
 

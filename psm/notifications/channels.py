@@ -49,7 +49,7 @@ def send_in_app(reminder: Reminder, recipient: User) -> None:
         recipient=recipient,
         reminder=reminder,
         title=reminder.title,
-        body=reminder.body,
+        body="\n".join(part for part in (reminder.private_body, reminder.body) if part),
         url=reminder.url,
         is_emergency=reminder.is_emergency,
     )

@@ -34,6 +34,10 @@ class Reminder(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("message"), blank=True)
+    # Shown in the app only (behind the login, to this recipient), never sent by email or
+    # WhatsApp: the person's name and kelurahan a case reminder names. db_default: the
+    # set-based INSERTs that leave it out store "".
+    private_body = models.TextField(_("in-app detail"), blank=True, default="", db_default="")
     url = models.CharField(_("link"), max_length=500, blank=True)
     is_emergency = models.BooleanField(_("emergency"), default=False)
     state = models.CharField(

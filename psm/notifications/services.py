@@ -69,6 +69,8 @@ class ReminderSpec:
     title: str
     body: str = ""
     url: str = ""
+    # In-app only (the person's name...): never in an email or a WhatsApp message.
+    private_body: str = ""
     is_emergency: bool = False
     due_at: datetime | None = None
 
@@ -88,9 +90,10 @@ class ReminderSpec:
 class SqlReminders:
     """What a set-based sweeper returns instead of many ReminderSpecs (issue 7, M5): a SELECT
     of the columns (subject_key, kind, occurrence, recipient_id, title, body, url,
-    is_emergency, due_at), inserted by `reminders_create` in one INSERT ... SELECT ... ON
-    CONFLICT DO NOTHING. With `mark` set, the sweep time `swept_until` is stored under that
-    name in the same transaction (`sweep_mark` reads it for the next sweep's window)."""
+    is_emergency, due_at, private_body), inserted by `reminders_create` in one
+    INSERT ... SELECT ... ON CONFLICT DO NOTHING. With `mark` set, the sweep time
+    `swept_until` is stored under that name in the same transaction (`sweep_mark` reads it
+    for the next sweep's window)."""
 
     select: str
     params: tuple[Any, ...] = ()
@@ -138,12 +141,13 @@ def in_quiet_hours(at: datetime | None = None) -> bool:
 _INSERT = """
 INSERT INTO notifications_reminder
     (subject_key, kind, occurrence, recipient_id, title, body, url, is_emergency,
-     due_at, state, attempts, last_error, created_at, channels_sent)
+     due_at, private_body, state, attempts, last_error, created_at, channels_sent)
 SELECT s.subject_key, s.kind, s.occurrence, s.recipient_id, s.title, s.body, s.url,
-       s.is_emergency, s.due_at, %s, 0, '', %s, '{}'
+       s.is_emergency, s.due_at, s.private_body, %s, 0, '', %s, '{}'
 FROM unnest(%s::text[], %s::text[], %s::text[], %s::bigint[], %s::text[], %s::text[],
-            %s::text[], %s::boolean[], %s::timestamptz[])
-     AS s(subject_key, kind, occurrence, recipient_id, title, body, url, is_emergency, due_at)
+            %s::text[], %s::boolean[], %s::timestamptz[], %s::text[])
+     AS s(subject_key, kind, occurrence, recipient_id, title, body, url, is_emergency, due_at,
+          private_body)
 ON CONFLICT (subject_key, kind, occurrence, recipient_id) DO NOTHING
 """
 _CHUNK = 5000
@@ -152,11 +156,11 @@ _CHUNK = 5000
 _INSERT_SELECT = """
 INSERT INTO notifications_reminder
     (subject_key, kind, occurrence, recipient_id, title, body, url, is_emergency,
-     due_at, state, attempts, last_error, created_at, channels_sent)
+     due_at, private_body, state, attempts, last_error, created_at, channels_sent)
 SELECT s.subject_key, s.kind, s.occurrence, s.recipient_id, s.title, s.body, s.url,
-       s.is_emergency, s.due_at, %s, 0, '', %s, '{{}}'
+       s.is_emergency, s.due_at, s.private_body, %s, 0, '', %s, '{{}}'
 FROM ({select}) AS s(subject_key, kind, occurrence, recipient_id, title, body, url,
-                     is_emergency, due_at)
+                     is_emergency, due_at, private_body)
 ON CONFLICT (subject_key, kind, occurrence, recipient_id) DO NOTHING
 """
 
@@ -193,6 +197,7 @@ def _insert(batch: list[ReminderSpec], now: datetime) -> int:
         [s.url for s in batch],
         [s.is_emergency for s in batch],
         [s.due_at or now for s in batch],
+        [s.private_body for s in batch],
     ]
     with connection.cursor() as cursor:
         cursor.execute(_INSERT, [State.PENDING.value, now, *columns])

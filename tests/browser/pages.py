@@ -189,7 +189,17 @@ def english_on_page(page: Page) -> list[str]:
     """English strings of the app's own that show on a page served in Indonesian."""
     if page.locator("html").get_attribute("lang") != "id":
         return []
-    text = page.evaluate("() => document.body.innerText")
+    # Content marked translate="no" (URL paths, codes) is not the app's text in English.
+    text = page.evaluate(
+        """() => {
+            const marked = [...document.querySelectorAll('[translate="no"]')]
+                .filter(el => !el.hidden);
+            marked.forEach(el => { el.hidden = true; });
+            const text = document.body.innerText;
+            marked.forEach(el => { el.hidden = false; });
+            return text;
+        }"""
+    )
     return [pat.pattern for pat in _english_phrases() if pat.search(text)][:10]
 
 
