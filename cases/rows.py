@@ -3,7 +3,9 @@
 Fifty rows of ten cells cost the template engine about 40% of the page's server time (bench
 M2): every `{{ }}`, filter, `{% translate %}` and the per-row include resolve through the
 context stack. Here each row is one format_html call, with the labels translated once per
-page. The markup is what templates/cases/queue.html drew before (tests read it).
+page. The markup is what templates/cases/queue.html drew before (tests read it), plus a
+class and a data-label per cell: below 576 px static/css/psm.css lays each row out as a card
+with those labels, so a phone never gets a table wider than its screen.
 """
 
 from __future__ import annotations

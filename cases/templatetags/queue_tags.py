@@ -28,7 +28,8 @@ def sort_aria(context: template.Context, key: str) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def sort_header(context: template.Context, key: str, label: str) -> str:
-    """A column header that sorts the list by `key` (again: reverses), via htmx or a link."""
+    """A column header that sorts the list by `key` (again: reverses), via htmx or a link.
+    The fragment is the whole <div id="case-table">, so it replaces the old one (outerHTML)."""
     current = context["queue"].sort
     sort = f"-{key}" if current == key else key
     base = context.get("sort_query", "")
@@ -37,7 +38,8 @@ def sort_header(context: template.Context, key: str, label: str) -> str:
     direction = _direction(context, key)
     arrow = {"ascending": "▲", "descending": "▼"}.get(direction or "", "")
     return format_html(
-        '<a href="{}" hx-get="{}" hx-target="#case-table" hx-push-url="true">{}{}</a>',
+        '<a href="{}" hx-get="{}" hx-target="#case-table" hx-swap="outerHTML"'
+        ' hx-push-url="true">{}{}</a>',
         href,
         href,
         label,

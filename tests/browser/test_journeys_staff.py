@@ -241,10 +241,20 @@ def test_case_lists_are_cards_on_a_phone_and_the_filter_folds_away(
         expect(filters).to_be_hidden()
         check_page(page, f"{url} on a phone")
         screenshot(page, artifacts, f"{url} as cards")
+    _tick(page, cases[0])
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#filters")).to_be_visible()
     screenshot(page, artifacts, "triage filter unfolded")
     check_page(page, "triage with its filter open")
+    # The filters still apply themselves on their own selects; the tick outlives them.
+    page.locator("#filters").get_by_label("Prioritas").select_option(label="Darurat")
+    expect(page).to_have_url(re.compile(r"priority=emergency"))
+    expect(page.locator("#case-table")).not_to_contain_text(cases[0].reference)
+    expect(_count(page)).to_contain_text("1 dipilih")
+    page.locator("#filters").get_by_label("Prioritas").select_option(label="Semua prioritas")
+    expect(page.get_by_label(f"Pilih {cases[0].reference}", exact=True)).to_be_checked()
+    check_page(page, "triage filtered and back")
+    screenshot(page, artifacts, "filtered and back, tick kept")
 
 
 def test_without_javascript_the_ticks_of_the_page_still_go_with_the_form(
