@@ -24,6 +24,7 @@ from cases.reports import monthly_report, monthly_report_pdf, monthly_report_xls
 from cases.services.exports import export_log_create, export_log_finish
 from psm.accounts.access import require_supervisor
 from psm.accounts.models import User
+from psm.exports import logged_filters
 from psm.ratelimit import limit
 from volunteers.selectors import last_month
 
@@ -83,14 +84,7 @@ def _monthly_response(user: User, data: dict[str, Any]) -> HttpResponse:
 
 
 def _filter_params(request: HttpRequest, case_filter: CaseFilter) -> dict[str, Any]:
-    """The list's query as the log keeps it: known parameters only, values bounded, no NUL
-    (a jsonb column refuses it; the filters themselves ignore such values)."""
-    known = {*case_filter.filters, "sort", "list"}
-    return {
-        key: [v.replace("\x00", "")[:200] for v in request.GET.getlist(key)][:20]
-        for key in sorted(request.GET)
-        if key in known and any(request.GET.getlist(key))
-    }
+    return logged_filters(request.GET, {*case_filter.filters, "sort", "list"})
 
 
 def _filter_summary(case_filter: CaseFilter) -> list[tuple[str, str]]:

@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "psm.security.middleware.PrivateResponsesMiddleware",  # no-store for logged-in users
     # Audit (django-pghistory): who and which request, on every tracked write.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -348,6 +349,8 @@ if REDIS_URL and (
     raise ImproperlyConfigured(
         "CELERY_VISIBILITY_TIMEOUT must be longer than REMINDER_TASK_TIME_LIMIT."
     )
+# The export log's service (psm.exports.export_log): the roster export logs through it.
+PSM_EXPORT_LOG = "cases.services.exports.export_log_create"
 # Absolute links in emails and WhatsApp messages.
 PSM_SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 # --- Security: authentication, headers, abuse limits (SECURITY.md) ----------------------

@@ -16,6 +16,7 @@ from phonenumber_field.formfields import PhoneNumberField
 
 from psm.accounts.models import User
 from psm.crypto import nik_hash
+from psm.exports import PurposeMixin
 from psm.nik import parse_nik
 from volunteers.models import (
     ActivityReport,
@@ -176,6 +177,19 @@ class VolunteerStatusForm(forms.Form):
         if data.get("status") != Volunteer.Status.ACTIVE and not data.get("reason", "").strip():
             self.add_error("reason", _("Give a reason for this status."))
         return data
+
+
+class RosterExportForm(PurposeMixin):
+    """The roster export: full NIKs and numbers leave psm, so it states a purpose (logged)."""
+
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", _("Excel (XLSX)")), ("csv", _("CSV"))],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a format."), "invalid_choice": _("Choose a format.")},
+    )
+    field_order = ["format", "purpose"]
 
 
 class RosterImportForm(forms.Form):

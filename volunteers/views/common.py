@@ -59,7 +59,8 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = PER_PAGE) -> P
     return Page(rows=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
-def query_without_page(request: HttpRequest) -> str:
+def query_without_page(request: HttpRequest, drop: tuple[str, ...] = ()) -> str:
     params = request.GET.copy()
-    params.pop("page", None)
+    for name in ("page", *drop):
+        params.pop(name, None)
     return params.urlencode()
