@@ -31,6 +31,7 @@ from psm.accesslog.services import access_record, access_record_many
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
 from psm.ratelimit import limit
+from psm.search import search_view
 
 VISIT_CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.REJECTED)
 
@@ -108,6 +109,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
     return render(request, "cases/intake.html", {"form": form, "chosen": form.chosen_beneficiary()})
 
 
+@search_view  # a typed NIK arrives by POST and is sealed (psm.search)
 @require_GET
 def beneficiary_search(request: HttpRequest) -> HttpResponse:
     """htmx: people matching the typed NIK or name, as radio buttons inside the intake form."""

@@ -26,6 +26,7 @@ from psm.accounts.access import require_supervisor
 from psm.accounts.models import User
 from psm.exports import logged_filters
 from psm.ratelimit import limit
+from psm.search import sealed_query, search_params
 from volunteers.selectors import last_month
 
 # Exports per supervisor per hour (each POST that asks for a file counts).
@@ -114,6 +115,7 @@ def _filter_summary(case_filter: CaseFilter) -> list[tuple[str, str]]:
 
 
 @limit("export", EXPORT_RATE)
+@search_params
 @require_http_methods(["GET", "POST"])
 def export_cases(request: HttpRequest) -> HttpResponseBase:
     """The case list with the filters in the query string (?list=triage for the queue)."""
@@ -138,7 +140,7 @@ def export_cases(request: HttpRequest) -> HttpResponseBase:
             return _cases_response(
                 user, form.cleaned_data, qs, _filter_params(request, case_filter)
             )
-    query = request.GET.copy()
+    query = sealed_query(request.GET)
     query.pop("list", None)
     count = qs[: COUNT_LIMIT + 1].count() if case_filter.is_valid() else 0
     return render(

@@ -16,6 +16,7 @@ from cases.selectors import cases_visible_to
 from cases.services.bulk import cases_bulk_apply
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
+from psm.search import sealed_query, search_view
 
 
 def _render_queue(
@@ -23,7 +24,7 @@ def _render_queue(
 ) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     queue = case_queue(user, request.GET, triage=triage, page_number=request.GET.get("page"))
-    query = request.GET.copy()
+    query = sealed_query(request.GET)  # links never carry an NIK (psm.search)
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
@@ -49,11 +50,13 @@ def _render_queue(
     return render(request, template, context, status=status)
 
 
+@search_view
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     return _render_queue(request, triage=False)
 
 
+@search_view
 @require_GET
 def triage(request: HttpRequest) -> HttpResponse:
     require_officer(request)

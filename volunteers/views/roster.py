@@ -15,6 +15,7 @@ from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record
 from psm.exports import export_log, logged_filters
 from psm.ratelimit import limit
+from psm.search import search_params, search_view
 from volunteers import selectors
 from volunteers.forms import (
     RosterExportForm,
@@ -43,6 +44,7 @@ from volunteers.views.common import (
 )
 
 
+@search_view
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     roster = selectors.volunteer_roster(user=user)
@@ -72,6 +74,7 @@ CONTENT_TYPES = {
 
 
 @limit("export", EXPORT_RATE)
+@search_params
 @require_http_methods(["GET", "POST"])
 def volunteer_export(request: HttpRequest) -> HttpResponse:
     """The filtered roster as XLSX or CSV. Admin only: the file holds full NIKs, so like the
