@@ -1,4 +1,4 @@
-"""Forms of the exports: every export states its purpose (it is logged with it)."""
+"""Forms of the exports: every export states its purpose (psm.exports.PurposeMixin, logged)."""
 
 from __future__ import annotations
 
@@ -9,23 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from psm.dates import validate_past_date
+from psm.exports import PurposeMixin
 from volunteers.models import Kecamatan
 
 FIRST_YEAR = 2000
-
-
-class PurposeMixin(forms.Form):
-    purpose = forms.CharField(
-        label=_("Purpose of this export"),
-        max_length=200,
-        min_length=5,
-        help_text=_("For example: monthly report to the Head of Dinas. It is logged."),
-        error_messages={
-            "required": _("State the purpose of this export."),
-            "min_length": _("Describe the purpose in a few words (at least 5 characters)."),
-            "max_length": _("Keep the purpose under 200 characters."),
-        },
-    )
 
 
 class MonthlyReportForm(PurposeMixin):

@@ -607,6 +607,8 @@ class ExportLog(models.Model):
         MONTHLY_PDF = "monthly_pdf", _("Monthly report (PDF)")
         CASES_CSV = "cases_csv", _("Case list (CSV)")
         CASES_XLSX = "cases_xlsx", _("Case list (XLSX)")
+        ROSTER_CSV = "roster_csv", _("Volunteer roster (CSV)")
+        ROSTER_XLSX = "roster_xlsx", _("Volunteer roster (XLSX)")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

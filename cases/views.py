@@ -35,6 +35,7 @@ from psm.accesslog.services import access_record, access_record_many
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
 from psm.ratelimit import limit
+from psm.search import search_view
 
 VISIT_CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.REJECTED)
 
@@ -201,6 +202,7 @@ def _typed_nik(value: object) -> str:
     return nik if len(nik) == 16 and nik.isascii() and nik.isdigit() else ""
 
 
+@search_view  # a typed NIK arrives by POST and is sealed (psm.search)
 @require_GET
 def beneficiary_search(request: HttpRequest) -> HttpResponse:
     """htmx: people matching the typed NIK or name, as radio buttons inside the intake form."""

@@ -24,7 +24,9 @@ from cases.reports import monthly_report, monthly_report_pdf, monthly_report_xls
 from cases.services.exports import export_log_create, export_log_finish
 from psm.accounts.access import require_supervisor
 from psm.accounts.models import User
+from psm.exports import logged_filters
 from psm.ratelimit import limit
+from psm.search import sealed_query, search_params
 from volunteers.selectors import last_month
 
 # Exports per supervisor per hour (each POST that asks for a file counts).
@@ -83,14 +85,7 @@ def _monthly_response(user: User, data: dict[str, Any]) -> HttpResponse:
 
 
 def _filter_params(request: HttpRequest, case_filter: CaseFilter) -> dict[str, Any]:
-    """The list's query as the log keeps it: known parameters only, values bounded, no NUL
-    (a jsonb column refuses it; the filters themselves ignore such values)."""
-    known = {*case_filter.filters, "sort", "list"}
-    return {
-        key: [v.replace("\x00", "")[:200] for v in request.GET.getlist(key)][:20]
-        for key in sorted(request.GET)
-        if key in known and any(request.GET.getlist(key))
-    }
+    return logged_filters(request.GET, {*case_filter.filters, "sort", "list"})
 
 
 def _filter_summary(case_filter: CaseFilter) -> list[tuple[str, str]]:
@@ -120,6 +115,7 @@ def _filter_summary(case_filter: CaseFilter) -> list[tuple[str, str]]:
 
 
 @limit("export", EXPORT_RATE)
+@search_params
 @require_http_methods(["GET", "POST"])
 def export_cases(request: HttpRequest) -> HttpResponseBase:
     """The case list with the filters in the query string (?list=triage for the queue)."""
@@ -144,7 +140,7 @@ def export_cases(request: HttpRequest) -> HttpResponseBase:
             return _cases_response(
                 user, form.cleaned_data, qs, _filter_params(request, case_filter)
             )
-    query = request.GET.copy()
+    query = sealed_query(request.GET)
     query.pop("list", None)
     count = qs[: COUNT_LIMIT + 1].count() if case_filter.is_valid() else 0
     return render(

@@ -17,6 +17,7 @@ from cases.selectors import cases_visible_to
 from cases.services.bulk import cases_bulk_apply
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
+from psm.search import sealed_query, search_view, unsealed_query
 
 
 def _back(request: HttpRequest) -> str:
@@ -39,7 +40,7 @@ def _render_queue(
     user: User = request.user  # type: ignore[assignment]
     params = request.GET if params is None else params
     queue = case_queue(user, params, triage=triage, page_number=params.get("page"))
-    query = params.copy()
+    query = sealed_query(params)  # links never carry an NIK (psm.search)
     query.pop("page", None)
     sort_query = query.copy()
     sort_query.pop("sort", None)
@@ -74,11 +75,13 @@ def _render_queue(
     return render(request, template, context, status=status)
 
 
+@search_view
 @require_GET
 def case_list(request: HttpRequest) -> HttpResponse:
     return _render_queue(request, triage=False)
 
 
+@search_view
 @require_GET
 def triage(request: HttpRequest) -> HttpResponse:
     require_officer(request)
@@ -105,7 +108,10 @@ def triage_bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The action was not applied: check the form below."))
         # The list the officer was on (filters, page), so the ticks they see are theirs.
         path, _sep, query = back.partition("?")
-        params = QueryDict(query) if path == reverse("cases:triage") else QueryDict()
+        # Its links carry a personal search sealed (psm.search): the queue needs it plain.
+        params = (
+            unsealed_query(QueryDict(query)) if path == reverse("cases:triage") else QueryDict()
+        )
         return _render_queue(
             request,
             triage=True,

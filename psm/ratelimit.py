@@ -48,11 +48,14 @@ def limit(
     group: str,
     rate: str,
     *,
-    key: str = "user_or_ip",
+    key: str | Callable[[str, HttpRequest], str] = "user_or_ip",
     methods: tuple[str, ...] = ("POST",),
     on_limit: Callable[[HttpRequest, int], HttpResponse] | None = None,
 ) -> Callable[[View], View]:
-    """Allow `rate` ("20/m", "100/h") requests per `key` to the views of `group`."""
+    """Allow `rate` ("20/m", "100/h") requests per `key` to the views of `group`.
+
+    `key` is one of django-ratelimit's ("user_or_ip", "ip", "post:email", ...) or a
+    function (group, request) -> str."""
     retry_after = _period_seconds(rate)
 
     def decorator(view: View) -> View:

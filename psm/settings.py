@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "psm.security.middleware.PrivateResponsesMiddleware",  # no-store for logged-in users
     # Audit (django-pghistory): who and which request, on every tracked write.
     "pghistory.middleware.HistoryMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -354,6 +355,8 @@ if REDIS_URL and (
     raise ImproperlyConfigured(
         "CELERY_VISIBILITY_TIMEOUT must be longer than REMINDER_TASK_TIME_LIMIT."
     )
+# The export log's service (psm.exports.export_log): the roster export logs through it.
+PSM_EXPORT_LOG = "cases.services.exports.export_log_create"
 # Absolute links in emails and WhatsApp messages.
 PSM_SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 # The region's case reference prefix (BJM-2026-000123): letters only, set once per region.
@@ -376,10 +379,10 @@ AXES_LOCKOUT_CALLABLE = "psm.security.lockout.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a proxy, count the client's address, not the proxy's: set to the number of
-# proxies that append to X-Forwarded-For (e.g. 1 for one nginx).
-AXES_IPWARE_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0) or None
-if AXES_IPWARE_PROXY_COUNT:
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# proxies that append to X-Forwarded-For (e.g. 1 for one nginx). One rule
+# (psm.security.client_ip) for the lockout and the rate limits.
+PSM_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "psm.security.client_ip.client_ip"
 
 # Two-factor (TOTP) for supervisors and admins.
 REQUIRE_2FA = env.bool("REQUIRE_2FA", default=not DEBUG and not TESTING)
@@ -489,8 +492,8 @@ else:
         }
     }
 RATELIMIT_USE_CACHE = "default"
-# The client address as django-axes sees it (honours TRUSTED_PROXY_COUNT).
-RATELIMIT_IP_META_KEY = "axes.helpers.get_client_ip_address"
+# The client address as the lockout sees it (honours TRUSTED_PROXY_COUNT).
+RATELIMIT_IP_META_KEY = "psm.security.client_ip.client_ip"
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 
 # Uploads: at most this many files per request and this many bytes per request body.

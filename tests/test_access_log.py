@@ -138,7 +138,10 @@ def test_case_page_links_the_log_for_supervisors_only(login, kabid, petugas, rel
 
 
 def test_a_roster_export_is_logged_without_its_filters(login, admin_user, relawan_alalak):
-    response = login(admin_user).get(reverse("volunteers:export"), {"format": "csv"})
+    # A POST with a purpose since issue 14 (item 6), as the case exports.
+    response = login(admin_user).post(
+        reverse("volunteers:export"), {"format": "csv", "purpose": "Pemutakhiran data relawan"}
+    )
     assert response.status_code == 200
     entry = AccessEntry.objects.get()
     assert (entry.user, entry.kind, entry.object_id, entry.beneficiary_id) == (

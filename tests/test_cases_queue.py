@@ -144,7 +144,8 @@ def test_case_list_filters(login, kabid, spread, params, expected):
         elif kind == "DAYS_AGO":
             value = (timezone.localdate() - dt.timedelta(days=int(arg))).isoformat()
         resolved[key] = value
-    response = login(kabid).get(reverse("cases:list"), resolved)
+    # An NIK in the URL is redirected to a sealed search (issue 14, item 2): follow it.
+    response = login(kabid).get(reverse("cases:list"), resolved, follow=True)
     assert response.status_code == 200
     assert set(refs(response)) == {spread[k].reference for k in expected}
 

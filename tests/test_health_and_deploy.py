@@ -77,6 +77,9 @@ PRODUCTION_ENV = {
     "ALLOWED_HOSTS": "psm.example.go.id",
     "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
     "NIK_HASH_KEY": "y" * 20 + "-a-long-random-nik-hash-key-for-the-check-only",
+    "EMAIL_URL": "smtp+tls://psm:secret@mail.example.go.id:587",
+    "WHATSAPP_GATEWAY_URL": "https://wa.example.go.id/send",
+    "WHATSAPP_GATEWAY_TOKEN": "z" * 32,
 }
 
 
@@ -90,6 +93,41 @@ def test_check_deploy_is_clean_with_production_values():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _check_deploy(**env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={**os.environ, **PRODUCTION_ENV, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_refuses_the_console_email_backend_without_debug():
+    without = {k: v for k, v in PRODUCTION_ENV.items() if k != "EMAIL_URL"}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"],
+        cwd=ROOT,
+        env={**{k: v for k, v in os.environ.items() if k != "EMAIL_URL"}, **without},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "psm.E001" in result.stderr
+    assert "psm.E001" in _check_deploy(EMAIL_URL="consolemail://").stderr
+    assert "psm.E001" in _check_deploy(EMAIL_URL="filemail:///tmp/mail").stderr
+
+
+def test_check_deploy_refuses_the_console_whatsapp_sender_without_debug():
+    result = _check_deploy(WHATSAPP_GATEWAY_URL="")
+    assert result.returncode != 0
+    assert "psm.E002" in result.stderr
+    assert "psm.E002" in _check_deploy(WHATSAPP_GATEWAY_TOKEN="").stderr
+    assert "psm.E00" not in _check_deploy().stderr
 
 
 def test_production_refuses_to_start_without_secret_key():

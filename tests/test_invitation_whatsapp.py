@@ -95,7 +95,9 @@ def test_console_gateway_masks_the_token_outside_development(
     with caplog.at_level(logging.DEBUG), django_capture_on_commit_callbacks(execute=True):
         invitation, token = invitation_create(user=relawan_alalak, base_url="http://testserver/")
     out = capsys.readouterr().out
-    assert f"[whatsapp psm-invitation-{invitation.pk}] to +6281299990002" in out
+    # The number is masked too (issue 14: the console printed it past the log redaction).
+    assert f"[whatsapp psm-invitation-{invitation.pk}] to +628*******002" in out
+    assert "+6281299990002" not in out
     assert "[redacted]" in out
     assert token not in out and token not in caplog.text
     assert token in mail.outbox[0].body  # the email still carries the working link

@@ -16,6 +16,8 @@ from volunteers.models import Volunteer, VolunteerChange
 from volunteers.services import roster_import, volunteer_update
 
 pytestmark = pytest.mark.django_db
+# The roster export is a POST with a purpose (issue 14, item 6), as the case exports.
+PURPOSE = "Pemutakhiran data relawan"
 HEADERS = ["username", "nama_lengkap", "email", "nik", "kelurahan", "tahun_sk", "status"]
 
 
@@ -184,7 +186,9 @@ def test_export_then_import_changes_nothing(
     )
     changes_before = VolunteerChange.objects.count()
     for file_format in ("xlsx", "csv"):
-        exported = client.get(reverse("volunteers:export"), {"format": file_format})
+        exported = client.post(
+            reverse("volunteers:export"), {"format": file_format, "purpose": PURPOSE}
+        )
         assert exported.status_code == 200
         result = roster_import(
             content=exported.content, file_format=file_format, actor=admin_user, dry_run=False
@@ -223,8 +227,8 @@ def test_export_is_filtered_like_the_roster(login, admin_user, relawan_alalak, r
     from volunteers.models import Kelurahan
 
     kuin = Kelurahan.objects.get(name="Kuin Cerucuk")
-    response = login(admin_user).get(
-        reverse("volunteers:export"), {"format": "csv", "kelurahan": kuin.pk}
+    response = login(admin_user).post(
+        f"{reverse('volunteers:export')}?kelurahan={kuin.pk}", {"format": "csv", "purpose": PURPOSE}
     )
     text = response.content.decode("utf-8-sig")
     assert "relawan_kuin" in text and "relawan_alalak" not in text
@@ -238,7 +242,9 @@ def test_a_formula_in_a_name_is_exported_as_text_not_as_a_live_formula(
     formula = '=HYPERLINK("http://evil.example","klik")'
     relawan_alalak.full_name = formula
     relawan_alalak.save()
-    response = login(admin_user).get(reverse("volunteers:export"), {"format": "xlsx"})
+    response = login(admin_user).post(
+        reverse("volunteers:export"), {"format": "xlsx", "purpose": PURPOSE}
+    )
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     cells = [c for row in sheet.iter_rows() for c in row if c.value == formula]
@@ -259,7 +265,9 @@ def test_a_formula_in_the_roster_csv_is_text_and_imports_back_unchanged(
         data={"whatsapp": "0813 1111 2222", "skills": "-lansia"},
         actor=admin_user,
     )
-    exported = login(admin_user).get(reverse("volunteers:export"), {"format": "csv"})
+    exported = login(admin_user).post(
+        reverse("volunteers:export"), {"format": "csv", "purpose": PURPOSE}
+    )
     rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
     cells = [cell for row in rows[1:] for cell in row]
     assert "'" + formula in cells and "'+6281311112222" in cells and "'-lansia" in cells

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from psm.accounts.models import User
 from psm.crypto import nik_hash
 from psm.dates import validate_past_date
+from psm.exports import PurposeMixin
 from psm.fields import InternationalPhoneNumberField
 from psm.nik import NikField, parse_nik
 from volunteers.models import (
@@ -187,6 +188,19 @@ class VolunteerStatusForm(forms.Form):
         if data.get("status") != Volunteer.Status.ACTIVE and not data.get("reason", "").strip():
             self.add_error("reason", _("Give a reason for this status."))
         return data
+
+
+class RosterExportForm(PurposeMixin):
+    """The roster export: full NIKs and numbers leave psm, so it states a purpose (logged)."""
+
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[("xlsx", _("Excel (XLSX)")), ("csv", _("CSV"))],
+        initial="xlsx",
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a format."), "invalid_choice": _("Choose a format.")},
+    )
+    field_order = ["format", "purpose"]
 
 
 class RosterImportForm(forms.Form):

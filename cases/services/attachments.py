@@ -93,7 +93,8 @@ def _unreadable(name: str | None) -> ValidationError:
 
 
 def _reencode_image(upload: UploadedFile) -> bytes:
-    """Decode and re-encode as JPEG: drops EXIF (GPS, camera), downsizes, applies rotation."""
+    """Decode and re-encode as JPEG: pixels only (no EXIF/GPS, comment, XMP or ICC), downsized,
+    rotation applied."""
     upload.seek(0)
     try:
         with warnings.catch_warnings():
@@ -104,8 +105,11 @@ def _reencode_image(upload: UploadedFile) -> bytes:
                 if clean.mode not in ("RGB", "L"):
                     clean = clean.convert("RGB")
                 clean.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE))
+                # Pillow's JPEG writer takes the comment, ICC profile, XMP and DPI from
+                # .info (a JPEG COM segment or a GIF comment carried a name and an NIK
+                # through): only the pixels go out.
+                clean.info = {}
                 out = io.BytesIO()
-                # No exif= argument: Pillow writes no metadata unless asked to.
                 clean.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True)
     except (
         OSError,

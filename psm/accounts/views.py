@@ -7,12 +7,23 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from psm.accounts.forms import LoginForm
 from psm.accounts.services import invitation_accept, invitation_get_usable
+from psm.ratelimit import limit
+
+# Password-reset emails: per client address and per address asked for (case and spaces do
+# not make a new address), so neither one client nor many can flood one mailbox.
+RESET_RATE_PER_IP = "10/h"
+RESET_RATE_PER_EMAIL = "3/h"
+
+
+def _reset_email(group: str, request: HttpRequest) -> str:
+    return request.POST.get("email", "").strip().lower()
 
 
 class LoginView(auth_views.LoginView):
@@ -24,6 +35,10 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     pass
 
 
+@method_decorator(limit("password_reset_ip", RESET_RATE_PER_IP, key="ip"), name="dispatch")
+@method_decorator(
+    limit("password_reset_email", RESET_RATE_PER_EMAIL, key=_reset_email), name="dispatch"
+)
 class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "registration/password_reset_email.txt"
     subject_template_name = "registration/password_reset_subject.txt"

@@ -23,6 +23,8 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from psm.accounts.models import User
+from psm.logging import redact
+from psm.masking import mask_phone
 from psm.notifications.models import Notification, Reminder
 
 logger = logging.getLogger(__name__)
@@ -131,10 +133,13 @@ class Gateway(Protocol):
 
 
 class ConsoleGateway:
-    """Default: writes the message to the worker's console (development, demo)."""
+    """Default: writes the message to the worker's console (development, demo).
+
+    The number is masked even then: the console is a log (check --deploy refuses this
+    sender without DEBUG), and a developer needs to see that a message went, not to whom."""
 
     def send(self, *, to: str, text: str, idempotency_key: str) -> None:
-        sys.stdout.write(f"[whatsapp {idempotency_key}] to {to}:\n{text}\n")
+        sys.stdout.write(f"[whatsapp {idempotency_key}] to {mask_phone(to)}:\n{redact(text)}\n")
         sys.stdout.flush()
 
 

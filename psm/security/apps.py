@@ -6,3 +6,6 @@ class SecurityConfig(AppConfig):
     name = "psm.security"
     label = "security"
     verbose_name = _("Security")
+
+    def ready(self) -> None:
+        from psm.security import checks  # noqa: F401 - registers the deploy checks

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django_otp import user_has_device
 
 from psm.security.views import database_unavailable, request_too_large
@@ -33,6 +34,30 @@ class RequestSizeLimitMiddleware:
         if length > settings.PSM_MAX_REQUEST_BYTES:
             return request_too_large(request)
         return self.get_response(request)
+
+
+class PrivateResponsesMiddleware:
+    """Nothing shown to a logged-in user is kept by a browser or a proxy cache.
+
+    Field phones are shared: without `no-store` the back button or the browser's cache
+    shows the last user's case pages, lists and downloaded exports to the next one. One rule
+    for every authenticated response rather than a list of views that is one view short;
+    static files are answered by whitenoise before this runs and stay cacheable.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        try:
+            private = user is not None and user.is_authenticated
+        except (OperationalError, InterfaceError):  # the 503 page: keep it out of caches too
+            private = True
+        if private:
+            add_never_cache_headers(response)  # no-cache, no-store, must-revalidate, private
+        return response
 
 
 class DatabaseUnavailableMiddleware:

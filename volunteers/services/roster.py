@@ -14,6 +14,7 @@ from phonenumber_field.phonenumber import to_python
 
 from psm.accounts.models import User
 from psm.accounts.services import invitation_create, user_create, user_set_active
+from psm.masking import mask_phone
 from psm.nik import mask_nik
 from volunteers.models import Kelurahan, Volunteer, VolunteerChange
 
@@ -57,6 +58,18 @@ def _diff(before: Mapping[str, str], after: Mapping[str, str]) -> dict[str, list
     return {k: [before.get(k, ""), after[k]] for k in sorted(after) if before.get(k) != after[k]}
 
 
+# Kept masked in the history (NIKs are masked already by _display): the diff is computed on
+# the whole numbers, so a changed number is recorded even when its masks look alike.
+MASKED_FIELDS = frozenset({"phone", "whatsapp"})
+
+
+def _masked(changes: Mapping[str, list[str]]) -> dict[str, list[str]]:
+    return {
+        field: [mask_phone(v) for v in pair] if field in MASKED_FIELDS else list(pair)
+        for field, pair in changes.items()
+    }
+
+
 def _record(
     *,
     volunteer: Volunteer,
@@ -66,7 +79,11 @@ def _record(
     note: str = "",
 ) -> VolunteerChange:
     return VolunteerChange.objects.create(
-        volunteer=volunteer, actor=actor, action=action, changes=changes or {}, note=note[:255]
+        volunteer=volunteer,
+        actor=actor,
+        action=action,
+        changes=_masked(changes or {}),
+        note=note[:255],
     )
 
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 
 from psm.accounts.models import User
+from psm.search import sealed_query
 
 PER_PAGE = 25
 MAX_PAGE = 2000
@@ -59,7 +60,8 @@ def paginate(request: HttpRequest, queryset: Any, per_page: int = PER_PAGE) -> P
     return Page(rows=rows[:per_page], number=number, has_next=len(rows) > per_page)
 
 
-def query_without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
+def query_without_page(request: HttpRequest, drop: tuple[str, ...] = ()) -> str:
+    params = sealed_query(request.GET)  # links never carry an NIK (psm.search)
+    for name in ("page", *drop):
+        params.pop(name, None)
     return params.urlencode()

@@ -6,12 +6,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record
+from psm.exports import export_log, logged_filters
+from psm.ratelimit import limit
+from psm.search import search_params, search_view
 from volunteers import selectors
 from volunteers.forms import (
+    RosterExportForm,
     RosterFilter,
     RosterImportForm,
     VolunteerCreateForm,
@@ -40,6 +44,7 @@ from volunteers.views.common import (
 )
 
 
+@search_view
 def volunteer_list(request: HttpRequest) -> HttpResponse:
     user = current_user(request)
     roster = selectors.volunteer_roster(user=user)
@@ -60,24 +65,49 @@ def volunteer_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# Roster exports per admin per hour (as the case exports).
+EXPORT_RATE = "10/h"
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+@limit("export", EXPORT_RATE)
+@search_params
+@require_http_methods(["GET", "POST"])
 def volunteer_export(request: HttpRequest) -> HttpResponse:
-    """The filtered roster as XLSX or CSV. Admin only: the file holds full NIKs."""
+    """The filtered roster as XLSX or CSV. Admin only: the file holds full NIKs, so like the
+    case exports it asks for a purpose (POST) and leaves an export-log row."""
     user = require_admin(request)
-    file_format = request.GET.get("format", "xlsx")
-    if file_format not in ("xlsx", "csv"):
-        file_format = "xlsx"
     roster = selectors.volunteer_roster(user=user, workload=False)
     filterset = RosterFilter(request.GET or None, queryset=roster)
-    content = roster_export(filterset.qs, file_format)
-    access_record(request=request, kind=AccessEntry.Kind.EXPORT, object_id=None)
-    content_type = {
-        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "csv": "text/csv; charset=utf-8",
-    }[file_format]
-    response = HttpResponse(content, content_type=content_type)
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="relawan-psm-{stamp}.{file_format}"'
-    return response
+    form = RosterExportForm(request.POST or None, initial={"format": request.GET.get("format")})
+    if request.method == "POST" and form.is_valid():
+        file_format = form.cleaned_data["format"]
+        rows = filterset.qs
+        content = roster_export(rows, file_format)
+        export_log(
+            user=user,
+            kind=f"roster_{file_format}",
+            filters=logged_filters(request.GET, filterset.filters),
+            purpose=form.cleaned_data["purpose"],
+            include_nik=True,
+            row_count=rows.count(),
+        )
+        access_record(request=request, kind=AccessEntry.Kind.EXPORT, object_id=None)
+        response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = (
+            f'attachment; filename="relawan-psm-{stamp}.{file_format}"'
+        )
+        return response
+    context = {
+        "form": form,
+        "count": filterset.qs.count(),
+        "list_query": query_without_page(request, drop=("format",)),
+    }
+    return render(request, "volunteers/volunteer_export.html", context)
 
 
 def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
