@@ -392,9 +392,9 @@ def test_monthly_report_form_survives_fuzzing(login, kabid, settings):
 def test_monthly_pdf_has_the_letterhead_and_the_signer_from_settings(
     login,
     kabid,
-    office,
+    office,  # noqa: F811
     at_now,
-    settings,  # noqa: F811
+    settings,
 ):
     settings.REPORT_LETTERHEAD_AUTHORITY = "Pemerintah Kota Contoh"
     settings.REPORT_LETTERHEAD_OFFICE = "Dinas Sosial"
