@@ -100,6 +100,15 @@ def beneficiary_may_see(user: User, beneficiary: Beneficiary) -> bool:
     return beneficiaries_visible_to(user).filter(pk=beneficiary.pk).exists()
 
 
+def person_shown_to(user: User, case: Case) -> bool:
+    """Whether a page of this case may show its person's details (NIK, sex, phone...).
+
+    A volunteer may open a case (they filed it) for a person they may not see: every page of
+    the case then shows the name only (the case page, its print view, any later one).
+    """
+    return user.is_officer or beneficiary_may_see(user, case.beneficiary)
+
+
 def beneficiary_by_nik(nik: str) -> Beneficiary | None:
     """The unmerged person with exactly this NIK, anywhere (through the keyed hash)."""
     if len(nik) != 16 or not nik.isdigit():

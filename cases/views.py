@@ -242,6 +242,7 @@ def case_print(request: HttpRequest, reference: str) -> HttpResponse:
         "case": case,
         "beneficiary": case.beneficiary,
         "show_nik": user.is_officer,
+        "show_person": selectors.person_shown_to(user, case),
         "events": case.events.all(),
         "visits": case.visits.all(),
         "photos": [a for a in case.attachments.all() if a.is_image and a.purged_at is None],
@@ -269,7 +270,7 @@ def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
         "show_nik": user.is_officer,
         # A volunteer reads the person's record only if they may see the person, not merely
         # because they filed this case (picked at intake by someone else's full NIK).
-        "show_person": user.is_officer or selectors.beneficiary_may_see(user, case.beneficiary),
+        "show_person": selectors.person_shown_to(user, case),
         "moves": [{"to": to, "rule": rule} for to, rule in moves],
         # A refused status change comes back with what was typed (reason, partner, note).
         "typed_move": _typed_move(forms.get("transition_form"), moves),
