@@ -46,7 +46,12 @@ def _render_queue(
     sort_query.pop("sort", None)
     selected: set[str] = set()
     if form is not None:
-        selected = {pk for pk in form.data.getlist("cases") if pk.isascii() and pk.isdigit()}  # type: ignore[attr-defined]
+        # An id is at most 19 digits (bigint): int() of a longer string may raise (4300).
+        selected = {
+            pk
+            for pk in form.data.getlist("cases")  # type: ignore[attr-defined]
+            if pk.isascii() and pk.isdigit() and len(pk) <= 19
+        }
     context = {
         "queue": queue,
         "page": queue.page,

@@ -74,3 +74,11 @@ def test_an_external_next_is_ignored(login, petugas, relawan_alalak):
         {"cases": [case.pk], "action": "verify", "next": "https://example.invalid/triage/"},
     )
     assert response.status_code == 302 and response.url == reverse("cases:triage")
+
+
+def test_a_bulk_action_with_an_absurdly_long_case_id_is_refused_not_a_500(login, petugas):
+    # int() refuses strings of more than 4300 digits; the refused form drew the ticks with it.
+    response = login(petugas).post(
+        reverse("cases:triage_bulk"), {"cases": ["9" * 5000], "action": "assign"}
+    )
+    assert response.status_code == 400
