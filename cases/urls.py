@@ -1,6 +1,13 @@
 from django.urls import path
 
-from cases import views, views_dashboard, views_exports, views_privacy, views_queue
+from cases import (
+    views,
+    views_dashboard,
+    views_exports,
+    views_outbox,
+    views_privacy,
+    views_queue,
+)
 
 app_name = "cases"
 
@@ -14,6 +21,9 @@ urlpatterns = [
     path("reports/cases/", views_exports.export_cases, name="export_cases"),
     path("reports/log/", views_exports.export_log, name="export_log"),
     path("cases/new/", views.case_new, name="new"),
+    # The field app's outbox (cases/outbox.py): one record per request, answered in JSON.
+    path("outbox/send/<slug:kind>/", views_outbox.outbox_send, name="outbox_send"),
+    path("outbox/token/", views_outbox.outbox_token, name="outbox_token"),
     path("cases/people/search/", views.beneficiary_search, name="beneficiary_search"),
     path(
         "cases/people/<int:pk>/merge/<int:other_pk>/",
