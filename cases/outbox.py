@@ -38,6 +38,8 @@ class OutboxKind:
     owner_id: Callable[[Any], int | None]
     save: Callable[[User, Any, uuid.UUID, str], Any]
     answer: Callable[[Any], dict[str, Any]]
+    # What the next page says after a record sent from its own form (as the online forms do).
+    done: Callable[[Any], str] = lambda row: ""
 
 
 KINDS: dict[str, OutboxKind] = {}
@@ -106,6 +108,7 @@ register(
         owner_id=lambda case: case.reported_by_id,
         save=_case_save,
         answer=_case_answer,
+        done=lambda case: _("Case %(ref)s filed. Thank you.") % {"ref": case.reference},
     )
 )
 
@@ -134,6 +137,7 @@ register(
         form=lambda user, data, files: FieldVisitForm(data),
         owner_id=lambda visit: visit.volunteer_id,
         save=_visit_save,
+        done=lambda visit: _("Visit logged."),
         answer=lambda visit: {
             "reference": visit.case.reference,
             "url": visit.case.get_absolute_url(),
@@ -163,6 +167,7 @@ register(
         form=lambda user, data, files: FieldNoteForm(data),
         owner_id=lambda event: event.actor_id,
         save=_note_save,
+        done=lambda event: _("Note added."),
         answer=lambda event: {
             "reference": event.case.reference,
             "url": event.case.get_absolute_url(),

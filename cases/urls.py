@@ -4,6 +4,7 @@ from cases import (
     views,
     views_dashboard,
     views_exports,
+    views_field,
     views_outbox,
     views_privacy,
     views_queue,
@@ -24,6 +25,12 @@ urlpatterns = [
     # The field app's outbox (cases/outbox.py): one record per request, answered in JSON.
     path("outbox/send/<slug:kind>/", views_outbox.outbox_send, name="outbox_send"),
     path("outbox/token/", views_outbox.outbox_token, name="outbox_token"),
+    path("outbox/", views_field.outbox, name="outbox"),
+    # The installable field app: served from / so the service worker's scope is the site.
+    path("sw.js", views_field.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views_field.web_manifest, name="web_manifest"),
+    path("field/", views_field.field_home, name="field_home"),
+    path("field/visit/", views_field.field_visit, name="field_visit"),
     path("cases/people/search/", views.beneficiary_search, name="beneficiary_search"),
     path(
         "cases/people/<int:pk>/merge/<int:other_pk>/",

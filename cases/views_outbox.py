@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, JsonResponse
@@ -64,9 +65,9 @@ def _errors(form: Any, exc: ValidationError | None = None) -> dict[str, list[str
 
 def _labelled(form: Any, errors: dict[str, list[str]]) -> str:
     parts = []
-    for field, messages in errors.items():
+    for field, texts in errors.items():
         label = form.fields[field].label if field in form.fields else None
-        text = " ".join(messages)
+        text = " ".join(texts)
         parts.append(f"{label}: {text}" if label else text)
     return " ".join(parts)
 
@@ -105,6 +106,8 @@ def outbox_send(request: HttpRequest, kind: str) -> JsonResponse:
         return _refused(400, _labelled(form, errors), errors=errors)
     if spec.owner_id(row) != user.pk:  # a twin sent by someone else won the race
         return _refused(404, _not_found())
+    if request.headers.get("X-Outbox-Interactive") and spec.done(row):
+        messages.success(request, spec.done(row))
     return _stored(spec, row, client_uuid, replayed=False)
 
 

@@ -482,6 +482,12 @@ MATRIX: dict[str, Entry] = {
         volunteer=400, staff=400, method="post", data={}, obj=lambda owner: {"kind": "case"}
     ),
     "cases:outbox_token": roles(volunteer=200, staff=200),
+    "cases:outbox": roles(volunteer=200, staff=200),
+    "cases:field_home": roles(volunteer=200, staff=200),
+    "cases:field_visit": roles(volunteer=200, staff=200),
+    # The installable app's files: nothing personal, fetched by the browser before login too.
+    "cases:service_worker": public(),
+    "cases:web_manifest": public(),
     "cases:beneficiary_merge": roles(staff=200, supervisor=200, admin=200, obj=beneficiaries_of),
     "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
     # Who opened a person's data (issue 8, item 5): supervisors (and admins) only.

@@ -244,3 +244,39 @@ def test_unknown_kind_and_missing_uuid(login, relawan_alalak):
 def test_outbox_token_gives_a_fresh_csrf_token(login, relawan_alalak):
     response = login(relawan_alalak).get(reverse("cases:outbox_token"))
     assert response.status_code == 200 and len(response.json()["csrf"]) == 64
+
+
+# --- the installable app ------------------------------------------------------------------
+
+
+def test_service_worker_precaches_the_field_pages_of_this_release(client, settings):
+    settings.PSM_RELEASE = "rilis-1"
+    response = client.get("/sw.js")  # at the root: its scope is the whole site
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/javascript")
+    assert response["Cache-Control"] == "no-cache"
+    body = response.content.decode()
+    for name in ("cases:new", "cases:field_visit", "cases:outbox", "cases:field_home"):
+        assert f'"url": "{reverse(name)}", "revision": "rilis-1"' in body
+    assert "/static/vendor/workbox/workbox-precaching.prod.js" in body
+    assert "Content-Security-Policy" in response  # the strict CSP stays on
+    settings.PSM_RELEASE = "rilis-2"
+    assert '"revision": "rilis-2"' in client.get("/sw.js").content.decode()
+
+
+def test_manifest_is_indonesian_and_starts_at_the_volunteer_home(client):
+    manifest = client.get(reverse("cases:web_manifest")).json()
+    assert manifest["display"] == "standalone" and manifest["start_url"] == reverse("home")
+    assert manifest["lang"] == "id" and manifest["short_name"] == "PSM Lapangan"
+    sizes = {icon["sizes"] for icon in manifest["icons"]}
+    assert {"192x192", "512x512"} <= sizes
+    for icon in manifest["icons"]:
+        assert Path("static", icon["src"].removeprefix("/static/")).is_file()
+
+
+def test_field_pages_carry_no_personal_data(login, relawan_alalak):
+    case = file_case(relawan_alalak)
+    client = login(relawan_alalak)
+    for name in ("cases:field_home", "cases:field_visit", "cases:outbox", "cases:new"):
+        page = client.get(reverse(name)).content.decode()
+        assert case.beneficiary.name not in page and case.reference not in page, name
