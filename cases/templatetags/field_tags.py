@@ -46,6 +46,10 @@ def _strings() -> dict[str, str]:
         "open_outbox": _("Open the outbox"),
         "in_outbox": _("case still in the outbox"),
         "unsent_count": _("%(n)s not sent"),
+        "search_offline": _(
+            "Searching needs a connection. Type the person below as new: Dinsos checks "
+            "for duplicates when the case arrives."
+        ),
         "choose_case": _("Choose the case or type its reference."),
     }
 

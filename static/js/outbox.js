@@ -647,8 +647,29 @@
     if (item.reason) say(form, item.reason, "danger");
   }
 
+  // Searching people needs the server (no personal data is kept on the phone): offline the
+  // search box says so, and the person is typed as new; the server checks duplicates later.
+  function watchSearch() {
+    var search = document.getElementById("beneficiary-q");
+    if (!search) return;
+    var note = document.createElement("div");
+    note.className = "form-text";
+    note.id = "beneficiary-q-offline";
+    note.textContent = T.search_offline;
+    var apply = function () {
+      var off = navigator.onLine === false;
+      search.disabled = off;
+      if (off && !note.isConnected) search.insertAdjacentElement("afterend", note);
+      if (!off && note.isConnected) note.remove();
+    };
+    window.addEventListener("online", apply);
+    window.addEventListener("offline", apply);
+    apply();
+  }
+
   function start() {
     if (!window.idb || !cfg.send) return;
+    watchSearch();
     document.addEventListener("submit", onSubmit);
     watchLogout();
     if (channel) channel.onmessage = function () { refreshViews(); };

@@ -36,7 +36,7 @@ fake = Faker("id_ID")
 
 def phone_photo(folder: Path, n: int) -> Path:
     """A 2000x1500 camera-like JPEG with EXIF (orientation, GPS) and some texture."""
-    img = Image.effect_noise((500, 375), 40).convert("RGB").resize((2000, 1500))
+    img = Image.effect_noise((450, 340), 40).convert("RGB").resize((1800, 1350))
     exif = Image.Exif()
     exif[0x0112] = 6  # rotated: the phone held upright
     exif[0x010F] = "PhoneMaker"
@@ -119,6 +119,7 @@ def install(page: Page) -> None:
 
 def file_case_offline(page: Page, photo: Path, name: str) -> None:
     page.goto("/cases/new/")
+    expect(page.locator("#beneficiary-q")).to_be_disabled()  # searching people needs the server
     form = page.locator("#intake-form")
     form.get_by_label("Nama lengkap").fill(name)
     form.get_by_label("Kategori").select_option(label="Lanjut Usia Terlantar")
@@ -214,11 +215,11 @@ def test_flapping_connection_loses_and_duplicates_nothing(
     field: Field, relawan_alalak, photos, artifacts, settings
 ):
     page = record_offline(field, relawan_alalak, photos, artifacts)
-    for _ in range(5):  # on for 1.5 s, off for 1 s
+    for _ in range(4):  # on for 1.2 s, off for 0.8 s
         field.offline(False)
-        page.wait_for_timeout(1500)
+        page.wait_for_timeout(1200)
         field.offline(True)
-        page.wait_for_timeout(1000)
+        page.wait_for_timeout(800)
     field.offline(False)
     page.get_by_role("button", name="Kirim sekarang").click()
     wait_until_arrived(settings)
@@ -257,3 +258,26 @@ def test_two_tabs_sending_the_same_outbox(
         click()
     wait_until_arrived(settings)
     outbox_all_sent(second)
+
+
+def test_a_new_release_replaces_the_cache_and_tells_the_volunteer(
+    field: Field, relawan_alalak, settings, artifacts
+):
+    settings.PSM_RELEASE = "rilis-lama"
+    page = field.open()
+    login_as(page, relawan_alalak)
+    install(page)
+    settings.PSM_RELEASE = "rilis-baru"
+    page.goto("/field/")
+    page.evaluate("() => navigator.serviceWorker.ready.then((reg) => reg.update())")
+    banner = page.locator("[data-new-version]")
+    expect(banner).to_contain_text("Versi baru tersedia")
+    screenshot(page, artifacts, "new version")
+    banner.get_by_role("button", name="Muat ulang").click()
+    expect(page.locator("[data-new-version]")).to_have_count(0)
+    keys = page.evaluate(
+        "async () => { const out = []; for (const n of await caches.keys()) {"
+        " for (const r of await (await caches.open(n)).keys()) out.push(r.url); } return out; }"
+    )
+    assert keys and all("rilis-baru" in url for url in keys), keys
+    check_page(page, "after the update")
