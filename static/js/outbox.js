@@ -98,6 +98,23 @@
     }
   }
 
+  // Photos are shrunk as soon as they are chosen, so "Kirim" does not wait for it.
+  var early = typeof WeakMap !== "undefined" ? new WeakMap() : null;
+
+  function shrinking(file) {
+    if (!early) return shrink(file);
+    if (!early.has(file)) early.set(file, shrink(file));
+    return early.get(file);
+  }
+
+  function watchPhotos() {
+    document.addEventListener("change", function (event) {
+      var input = event.target;
+      if (input.type !== "file" || !input.closest("[data-outbox-form]")) return;
+      Array.prototype.forEach.call(input.files || [], function (file) { shrinking(file); });
+    });
+  }
+
   // --- forms -> items -------------------------------------------------------------------
 
   var SKIPPED = { csrfmiddlewaretoken: 1, idempotency_key: 1, q: 1 };
@@ -112,7 +129,7 @@
     });
     var shrunk = [];
     for (var i = 0; i < files.length; i++) {
-      var small = await shrink(files[i]);
+      var small = Object.assign({}, await shrinking(files[i]));
       small.uuid = uuid4();
       small.sent = false;
       small.size = small.blob.size;
@@ -670,6 +687,7 @@
   function start() {
     if (!window.idb || !cfg.send) return;
     watchSearch();
+    watchPhotos();
     document.addEventListener("submit", onSubmit);
     watchLogout();
     if (channel) channel.onmessage = function () { refreshViews(); };
@@ -680,10 +698,17 @@
     document.querySelectorAll("[data-outbox-download]").forEach(function (b) {
       b.addEventListener("click", download);
     });
-    var ready = Promise.all([registerWorker(), prefill(), refreshViews()]);
-    window.psmOutbox = { ready: ready, sendAll: sendAll, items: allItems };
+    // The worker and its precache wait for the page's own load: on a slow link they would
+    // compete with what the volunteer is waiting for.
+    var worker = new Promise(function (ok) {
+      if (document.readyState === "complete") ok(registerWorker());
+      else window.addEventListener("load", function () { ok(registerWorker()); });
+    });
+    var ready = Promise.all([prefill(), refreshViews()]);
+    window.psmOutbox = { ready: ready, worker: worker, sendAll: sendAll, items: allItems };
     ready.then(function () {
       document.documentElement.dataset.outbox = "ready";
+      if (window.performance && performance.mark) performance.mark("psm-outbox-ready"); // bench F2
       sendAll(false);
     });
   }
