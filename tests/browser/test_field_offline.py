@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,7 +28,15 @@ from playwright.sync_api import BrowserContext, Page, Playwright, expect
 from cases import views_outbox
 from cases.models import Attachment, Case, Visit
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.pages import PHONE, Artifacts, check_page, login_as, screenshot, watch_console
+from tests.browser.pages import (
+    PHONE,
+    Artifacts,
+    check_page,
+    login_as,
+    open_menu_if_collapsed,
+    screenshot,
+    watch_console,
+)
 
 pytestmark = pytest.mark.browser
 SAVED = "Tersimpan di HP, belum terkirim"
@@ -281,3 +290,44 @@ def test_a_new_release_replaces_the_cache_and_tells_the_volunteer(
     )
     assert keys and all("rilis-baru" in url for url in keys), keys
     check_page(page, "after the update")
+
+
+def test_logging_out_with_unsent_records_warns_then_clears_the_phone(
+    field: Field, relawan_alalak, photos, artifacts, settings
+):
+    page = field.open()
+    login_as(page, relawan_alalak)
+    install(page)
+    field.offline(True)
+    file_case_offline(page, photos[0], fake.name())
+    settings.PSM_FIELD_FAIL_FIRST = 10_000  # the server keeps refusing: the case stays unsent
+    views_outbox.FAULTS["seen"] = 0
+    try:
+        field.offline(False)
+        page.goto("/outbox/")
+        expect(page.locator("[data-outbox-item]")).to_have_count(1)
+        dialogs: list[str] = []
+
+        def answer(dialog: Any) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
+
+        page.on("dialog", answer)
+        open_menu_if_collapsed(page)
+        page.locator("#nav-main .dropdown-toggle").click()
+        page.locator("form[action$='/accounts/logout/'] button").click()
+        expect(page.locator("[data-outbox-item]")).to_have_count(1)  # dismissed: still here
+        assert dialogs and "1 data di HP ini belum terkirim" in dialogs[0]
+        # The menu closed with the dialog; submit the same form again (the same submit event).
+        page.locator("form[action$='/accounts/logout/']").evaluate("(f) => f.requestSubmit()")
+        page.wait_for_url(re.compile(r"/accounts/login/"))
+        assert len(dialogs) == 2
+        left = page.evaluate(
+            "async () => ({dbs: (await indexedDB.databases()).map((d) => d.name),"
+            " caches: await caches.keys(),"
+            " workers: (await navigator.serviceWorker.getRegistrations()).length})"
+        )
+        assert left == {"dbs": [], "caches": [], "workers": 0}, left
+        assert Case.objects.count() == 0
+    finally:
+        views_outbox.FAULTS["seen"] = 0
