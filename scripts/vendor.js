@@ -23,7 +23,7 @@ for (const [src, dst] of Object.entries(files)) {
   fs.mkdirSync(path.dirname(to), { recursive: true });
   // Drop the source-map comment: the .map files are not vendored, and production's
   // manifest storage refuses a reference to a missing file.
-  const text = fs.readFileSync(from, "utf8").replace(/\n?\/[/*][#@] sourceMappingURL=[^\n]*$/, "\n");
+  const text = fs.readFileSync(from, "utf8").replace(/\n?\/[/*][#@] sourceMappingURL=[^\n]*\n?$/, "\n");
   fs.writeFileSync(to, text);
   console.log(`${src} -> static/vendor/${dst}`);
 }
