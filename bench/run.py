@@ -35,7 +35,7 @@ def _environment(scale_url: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("command", nargs="?", default="run", choices=["run", "seed"])
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "seed", "field"])
     parser.add_argument("--scale", type=int, default=1_000_000)
     parser.add_argument("--small-scale", type=int, default=10_000, help="M3's reference size")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
@@ -45,6 +45,14 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench import db
 
+    if args.command == "field":  # the field app on emulated 3G (bench/field.py): no seed
+        _environment(db.bench_url("psm_bench_field"))
+        import django
+
+        django.setup()
+        from bench.field import run_field
+
+        return run_field()
     main_url = os.environ.get("BENCH_DATABASE_URL") or db.bench_url(db.main_name(args.scale))
     small_url = db.bench_url(f"psm_bench_{args.small_scale // 1000}k")
     _environment(main_url)

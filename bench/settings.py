@@ -16,3 +16,7 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "bench.storage.BenchStaticStorage"},
 }
+
+# `python -m bench field` (F1) counts request bodies; absent from every other run.
+if os.environ.get("BENCH_FIELD_LOG"):
+    MIDDLEWARE = ["bench.field.BodySizeLog", *MIDDLEWARE]  # noqa: F405

@@ -253,6 +253,12 @@ class Case(models.Model):
     referral_partner = models.CharField(_("referred to"), max_length=200, blank=True)
     resolution_note = models.TextField(_("resolution note"), blank=True, max_length=4000)
     idempotency_key = models.UUIDField(_("idempotency key"), unique=True, default=uuid.uuid4)
+    # Filed from the field app's outbox (cases/outbox.py): the UUID made on the phone, the
+    # hash of what was sent (a reuse with other content is refused), and the phone's clock
+    # when it was recorded. created_at stays the arrival: the SLA clock starts there.
+    client_uuid = models.UUIDField(_("client UUID"), null=True, blank=True, unique=True)
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
+    recorded_at = models.DateTimeField(_("recorded on the phone at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -403,6 +409,9 @@ class CaseEvent(models.Model):
     to_status = models.CharField(_("to"), max_length=16, blank=True)
     note = models.TextField(_("note"), blank=True, max_length=4000)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    # The field app's outbox: see Case.client_uuid.
+    client_uuid = models.UUIDField(_("client UUID"), null=True, blank=True, unique=True)
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -451,6 +460,9 @@ class Visit(models.Model):
         _("next visit"), null=True, blank=True, db_index=True, validators=[validate_planned_date]
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # The field app's outbox: see Case.client_uuid.
+    client_uuid = models.UUIDField(_("client UUID"), null=True, blank=True, unique=True)
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["-visited_on", "-id"]
@@ -490,6 +502,9 @@ class Attachment(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     # Set when the retention policy deleted the file; the record stays (what, when, by whom).
     purged_at = models.DateTimeField(_("file deleted at"), null=True, blank=True)
+    # The field app's outbox: see Case.client_uuid.
+    client_uuid = models.UUIDField(_("client UUID"), null=True, blank=True, unique=True)
+    content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
@@ -47,6 +48,18 @@ def case_get_for_user(user: User, reference: str) -> Case:
         ),
         reference=reference,
     )
+
+
+def case_get_for_user_by_client(
+    user: User, *, reference: str | None = None, client_uuid: uuid.UUID | None = None
+) -> Case:
+    """The case a field record belongs to, by reference or by the UUID the phone gave it
+    when filed offline; 404 when it does not exist, has not arrived, or is not the user's."""
+    if reference:
+        return case_get_for_user(user, reference)
+    if client_uuid is None:
+        raise Http404
+    return get_object_or_404(cases_visible_to(user), client_uuid=client_uuid)
 
 
 def case_detail_for_user(user: User, reference: str) -> Case:

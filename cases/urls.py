@@ -1,6 +1,14 @@
 from django.urls import path
 
-from cases import views, views_dashboard, views_exports, views_privacy, views_queue
+from cases import (
+    views,
+    views_dashboard,
+    views_exports,
+    views_field,
+    views_outbox,
+    views_privacy,
+    views_queue,
+)
 
 app_name = "cases"
 
@@ -15,6 +23,15 @@ urlpatterns = [
     path("reports/log/", views_exports.export_log, name="export_log"),
     path("access-log/", views_privacy.access_log, name="access_log"),
     path("cases/new/", views.case_new, name="new"),
+    # The field app's outbox (cases/outbox.py): one record per request, answered in JSON.
+    path("outbox/send/<slug:kind>/", views_outbox.outbox_send, name="outbox_send"),
+    path("outbox/token/", views_outbox.outbox_token, name="outbox_token"),
+    path("outbox/", views_field.outbox, name="outbox"),
+    # The installable field app: served from / so the service worker's scope is the site.
+    path("sw.js", views_field.service_worker, name="service_worker"),
+    path("manifest.webmanifest", views_field.web_manifest, name="web_manifest"),
+    path("field/", views_field.field_home, name="field_home"),
+    path("field/visit/", views_field.field_visit, name="field_visit"),
     path("cases/people/search/", views.beneficiary_search, name="beneficiary_search"),
     path(
         "cases/people/<int:pk>/merge/<int:other_pk>/",

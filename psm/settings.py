@@ -499,3 +499,14 @@ RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=True)
 # Uploads: at most this many files per request and this many bytes per request body.
 DATA_UPLOAD_MAX_NUMBER_FILES = env.int("MAX_UPLOAD_FILES", default=8)
 PSM_MAX_REQUEST_BYTES = env.int("MAX_REQUEST_MB", default=60) * 1024 * 1024
+
+# The field app (issue 17). A record filed offline keeps the phone's clock (`recorded_at`):
+# at most this far ahead of the server (clock skew) and at most this old.
+PSM_FIELD_CLOCK_SKEW_MINUTES = env.int("FIELD_CLOCK_SKEW_MINUTES", default=5)
+PSM_FIELD_MAX_AGE_DAYS = env.int("FIELD_MAX_AGE_DAYS", default=30)
+# The release the service worker's caches are named after; empty: a hash of the templates,
+# static files and translations this process serves (any change installs a new version).
+PSM_RELEASE = env.str("PSM_RELEASE", default="")
+# Tests only: the outbox endpoint answers 500 to this many first attempts (fault injection
+# for the browser tests' live server); always 0 outside the test suite.
+PSM_FIELD_FAIL_FIRST = env.int("PSM_FIELD_FAIL_FIRST", default=0) if TESTING else 0

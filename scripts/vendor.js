@@ -17,6 +17,12 @@ const files = {
   "leaflet/dist/images/marker-shadow.png": "leaflet/images/marker-shadow.png",
   "leaflet/dist/images/layers.png": "leaflet/images/layers.png",
   "leaflet/dist/images/layers-2x.png": "leaflet/images/layers-2x.png",
+  // The field app: IndexedDB outbox and the service worker (importScripts, in this order).
+  "idb/build/umd.js": "idb/idb.umd.js",
+  "workbox-core/build/workbox-core.prod.js": "workbox/workbox-core.prod.js",
+  "workbox-routing/build/workbox-routing.prod.js": "workbox/workbox-routing.prod.js",
+  "workbox-strategies/build/workbox-strategies.prod.js": "workbox/workbox-strategies.prod.js",
+  "workbox-precaching/build/workbox-precaching.prod.js": "workbox/workbox-precaching.prod.js",
   "axe-core/axe.min.js": "../../tests/vendor/axe.min.js", // used by the accessibility tests only
 };
 for (const [src, dst] of Object.entries(files)) {

@@ -478,6 +478,17 @@ MATRIX: dict[str, Entry] = {
     "cases:export_log": roles(supervisor=200, admin=200),
     "cases:new": roles(volunteer=200, staff=200, default=403),
     "cases:beneficiary_search": roles(volunteer=200, staff=200),  # the intake roles
+    # The field app's outbox: the intake roles; a record without a valid UUID is a 400.
+    "cases:outbox_send": roles(
+        volunteer=400, staff=400, method="post", data={}, obj=lambda owner: {"kind": "case"}
+    ),
+    "cases:outbox_token": roles(volunteer=200, staff=200),
+    "cases:outbox": roles(volunteer=200, staff=200),
+    "cases:field_home": roles(volunteer=200, staff=200),
+    "cases:field_visit": roles(volunteer=200, staff=200),
+    # The installable app's files: nothing personal, fetched by the browser before login too.
+    "cases:service_worker": public(),
+    "cases:web_manifest": public(),
     "cases:beneficiary_merge": roles(staff=200, supervisor=200, admin=200, obj=beneficiaries_of),
     "cases:detail": roles(default=200, obj=case_of, other={"volunteer": 404}),
     "cases:print": roles(default=200, obj=case_of, other={"volunteer": 404}),

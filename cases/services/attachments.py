@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
+import uuid
 import warnings
 from collections.abc import Sequence
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from PIL import Image, ImageOps
 
 from cases.models import Attachment, Case, CaseEvent, Visit
+from cases.services.outbox import client_uuid_stored
 from cases.services.stored_files import file_save, files_removed_on_error
 from cases.services.workflow import event_record
 from psm.accounts.models import User
@@ -129,8 +131,20 @@ def _storage_name(case: Case, ext: str) -> str:
 @files_removed_on_error
 @transaction.atomic
 def attachment_add(
-    *, case: Case, upload: UploadedFile, actor: User, visit: Visit | None = None
+    *,
+    case: Case,
+    upload: UploadedFile,
+    actor: User,
+    visit: Visit | None = None,
+    client_uuid: uuid.UUID | None = None,
+    content_hash: str = "",
 ) -> Attachment:
+    """Check, re-encode and store one file. With a `client_uuid` (the outbox uploads each
+    photo on its own) a resend returns the stored attachment and stores no second file."""
+    if client_uuid is not None:
+        twin = client_uuid_stored(Attachment, client_uuid=client_uuid, digest=content_hash)
+        if twin is not None:
+            return twin
     mime = attachment_check(upload)
     if mime == PDF_TYPE:
         upload.seek(0)
@@ -147,6 +161,8 @@ def attachment_add(
         size=len(content),
         original_name=original,
         uploaded_by=actor,
+        client_uuid=client_uuid,
+        content_hash=content_hash,
     )
     attachment.full_clean()
     attachment.save()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from cases.models import Beneficiary, Case, CaseEvent, Category, Visit
 from cases.services.attachments import MAX_FILES, attachment_add
 from cases.services.beneficiaries import beneficiary_create
+from cases.services.outbox import client_uuid_stored, recorded_at_check
 from cases.services.reference import reference_next
 from cases.services.stored_files import files_removed_on_error
 from cases.services.workflow import event_record
@@ -49,9 +50,14 @@ def case_file(
     idempotency_key: uuid.UUID | None = None,
     files: Sequence[UploadedFile] = (),
     created_at: dt.datetime | None = None,
+    client_uuid: uuid.UUID | None = None,
+    content_hash: str = "",
+    recorded_at: dt.datetime | None = None,
 ) -> Case:
     """File a new case. Idempotent on `idempotency_key`: a resubmission returns the case
-    the first submission made (and adds nothing)."""
+    the first submission made (and adds nothing). A case from the field app's outbox also
+    carries its phone UUID, content hash and the phone's `recorded_at`; its SLA clock still
+    starts at `created_at`, the arrival."""
     if idempotency_key is not None:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
@@ -62,6 +68,7 @@ def case_file(
         beneficiary = beneficiary.merged_into  # type: ignore[assignment]
     if not category.is_active:
         raise ValidationError({"category": _("This category is no longer in use.")})
+    recorded_at_check(recorded_at)
     created_at = created_at or timezone.now()
     priority = priority or category.default_priority
     case = Case(
@@ -81,6 +88,9 @@ def case_file(
         latitude=latitude,
         longitude=longitude,
         idempotency_key=idempotency_key or uuid.uuid4(),
+        client_uuid=client_uuid,
+        content_hash=content_hash,
+        recorded_at=recorded_at,
     )
     case.full_clean(validate_unique=False)
     try:
@@ -98,7 +108,10 @@ def case_file(
         actor=reported_by,
         created_at=created_at,
         to_status=Case.Status.NEW,
-        data={"reference": case.reference},
+        data={
+            "reference": case.reference,
+            **({"recorded_at": recorded_at.isoformat()} if recorded_at else {}),
+        },
     )
     for upload in files:
         attachment_add(case=case, upload=upload, actor=reported_by)
@@ -115,9 +128,18 @@ def case_intake(
     new_beneficiary: dict[str, Any] | None,
     case_fields: dict[str, Any],
     files: Sequence[UploadedFile] = (),
+    client_uuid: uuid.UUID | None = None,
+    content_hash: str = "",
+    recorded_at: dt.datetime | None = None,
 ) -> tuple[Case, bool]:
     """The intake form's submission: an existing or a new person, then the case.
-    Returns (case, created); created is False for a resubmitted form."""
+    Returns (case, created); created is False for a resubmitted form. With a `client_uuid`
+    (the field app's outbox) the same UUID returns the stored case and the same UUID with
+    other content raises ClientUuidConflict (cases.services.outbox)."""
+    if client_uuid is not None:
+        stored = client_uuid_stored(Case, client_uuid=client_uuid, digest=content_hash)
+        if stored is not None:
+            return stored, False
     existing = Case.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False
@@ -130,6 +152,9 @@ def case_intake(
         beneficiary=beneficiary,
         idempotency_key=idempotency_key,
         files=files,
+        client_uuid=client_uuid,
+        content_hash=content_hash,
+        recorded_at=recorded_at,
         **case_fields,
     )
     # A concurrent twin may have won the race inside case_file: then no new event is ours.
@@ -147,7 +172,14 @@ def visit_log(
     findings: str,
     next_visit_on: dt.date | None = None,
     files: Sequence[UploadedFile] = (),
+    client_uuid: uuid.UUID | None = None,
+    content_hash: str = "",
 ) -> Visit:
+    """Log a home visit. With a `client_uuid` (the outbox) a resend returns the stored visit."""
+    if client_uuid is not None:
+        stored = client_uuid_stored(Visit, client_uuid=client_uuid, digest=content_hash)
+        if stored is not None:
+            return stored
     if len(files) > MAX_FILES:
         raise _too_many_files()
     today = timezone.localdate()
@@ -165,6 +197,8 @@ def visit_log(
         visited_on=visited_on,
         findings=findings.strip(),
         next_visit_on=next_visit_on,
+        client_uuid=client_uuid,
+        content_hash=content_hash,
     )
     visit.full_clean()
     visit.save()

@@ -6,6 +6,7 @@ one CaseEvent on the timeline.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Category, Priority
 from cases.notices import person_line
+from cases.services.outbox import client_uuid_stored
 from cases.workflow import ALLOWED_TRANSITIONS, FIRST_RESPONSE_STATUSES, actor_may
 from psm.accounts.models import User
 from volunteers.models import Volunteer
@@ -40,6 +42,8 @@ def event_record(
     from_status: str = "",
     to_status: str = "",
     data: dict[str, Any] | None = None,
+    client_uuid: uuid.UUID | None = None,
+    content_hash: str = "",
 ) -> CaseEvent:
     """Append a timeline row and bump the case's last_event_at (caller holds the lock)."""
     now = timezone.now()
@@ -52,6 +56,8 @@ def event_record(
         from_status=from_status,
         to_status=to_status,
         data=data or {},
+        client_uuid=client_uuid,
+        content_hash=content_hash,
     )
     event.full_clean()
     event.save()
@@ -265,12 +271,31 @@ def tell_assigned_many(*, assignee: User, actor: User, references: list[str]) ->
 
 
 @transaction.atomic
-def case_add_note(*, case: Case, actor: User, note: str) -> CaseEvent:
+def case_add_note(
+    *,
+    case: Case,
+    actor: User,
+    note: str,
+    client_uuid: uuid.UUID | None = None,
+    content_hash: str = "",
+) -> CaseEvent:
+    """A note on the timeline; with a `client_uuid` (the outbox) a resend returns the stored one."""
+    if client_uuid is not None:
+        stored = client_uuid_stored(CaseEvent, client_uuid=client_uuid, digest=content_hash)
+        if stored is not None:
+            return stored
     note = note.strip()
     if not note:
         raise ValidationError(_("The note is empty."), code="note_empty")
     locked = _lock(case)
-    return event_record(case=locked, kind=CaseEvent.Kind.NOTE, actor=actor, note=note)
+    return event_record(
+        case=locked,
+        kind=CaseEvent.Kind.NOTE,
+        actor=actor,
+        note=note,
+        client_uuid=client_uuid,
+        content_hash=content_hash,
+    )
 
 
 @transaction.atomic
