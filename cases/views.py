@@ -80,7 +80,7 @@ def _intake_as_typed(request: HttpRequest, **extra: Any) -> HttpResponse:
     return render(request, "cases/intake.html", context, status=429)
 
 
-def _intake_lookups_allowed(request: HttpRequest) -> bool:
+def intake_lookups_allowed(request: HttpRequest) -> bool:
     """Count what the submitted form looks up in the whole registry, as the search does:
     each full NIK typed (the new person's, or the search box's a person was picked with) and
     a new person's name with birth date (the "same person?" check, which would otherwise
@@ -111,7 +111,7 @@ def _intake_too_many_lookups(request: HttpRequest) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     user = _intake_user(request)
     if request.method == "POST":
-        if not _intake_lookups_allowed(request):
+        if not intake_lookups_allowed(request):
             return _intake_too_many_lookups(request)
         form = IntakeForm(request.POST, request.FILES, user=user)
         if form.is_valid():

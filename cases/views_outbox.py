@@ -90,7 +90,19 @@ def outbox_send(request: HttpRequest, kind: str) -> JsonResponse:
     stored = spec.model._default_manager.filter(client_uuid=client_uuid).first()
     if stored is not None:
         return _replay(spec, stored, user, client_uuid, digest)
-    form = spec.form(user, request.POST, request.FILES)
+    data = request.POST
+    if kind == "case":
+        # The same count of exact-NIK lookups as the intake page (an oracle otherwise).
+        from cases.views import intake_lookups_allowed
+
+        if not intake_lookups_allowed(request):
+            return _refused(429, _("Too many NIK checks in a short time. Try again later."))
+        if not request.headers.get("X-Outbox-Interactive"):
+            # Sent from the queue, nobody is there to answer "is this the same person?":
+            # the case is filed as typed and staff see the possible duplicates (issue 17.5).
+            data = data.copy()
+            data["not_duplicate"] = "on"
+    form = spec.form(user, data, request.FILES)
     if not form.is_valid():
         errors = _errors(form)
         return _refused(400, _labelled(form, errors), errors=errors)

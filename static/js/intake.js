@@ -52,6 +52,9 @@
       // browser's IndexedDB, under the form's key, until the page comes back (then they are
       // attached again and removed) or the next intake page clears them.
       if (storing || !uploads || !uploads.files.length || !window.indexedDB) return;
+      // The field outbox (static/js/outbox.js) sends this form itself and shows the server's
+      // errors on the page as it is, photos kept: a native submit here would send it twice.
+      if (form.dataset.outboxForm && window.psmOutbox && !form.dataset.outboxNative) return;
       event.preventDefault();
       storing = true;
       var files = Array.prototype.slice.call(uploads.files);

@@ -211,6 +211,7 @@
     var form = event.target;
     var kind = form.dataset && form.dataset.outboxForm;
     if (!kind) return;
+    if (form.dataset.outboxNative) return; // handed to the server's own page, see below
     event.preventDefault();
     if (form.dataset.outboxBusy) return;
     if (kind === "visit" && !form.querySelector('[name="case_reference"]').value && !(form.querySelector('[name="case_uuid"]') || {}).value) {
@@ -233,6 +234,16 @@
       if (after && after.state === "terkirim" && after.result && after.result.url) {
         say(form, T.sent, "success");
         window.location.assign(after.result.url);
+        return;
+      }
+      if (after && after.state === "gagal" && form.hasAttribute("data-outbox-native-errors") && !after.conflict) {
+        // The server is there and refused the form: its own page says why, with what only
+        // it can ask ("is this the same person?"). Nothing was stored, so the item goes and
+        // the form is sent as a page (intake.js keeps its photos for the answer).
+        await (await db()).delete(STORE, item.uuid);
+        delete form.dataset.outboxItem;
+        form.dataset.outboxNative = "1";
+        form.requestSubmit();
         return;
       }
       if (after && after.state === "gagal") {
@@ -454,6 +465,8 @@
   async function clearLocal() {
     if (dbPromise) { (await dbPromise).close(); dbPromise = null; }
     await Promise.race([idb.deleteDB(DB_NAME), new Promise(function (ok) { setTimeout(ok, 2000); })]);
+    // Photos intake.js kept for a form the server showed again (static/js/intake.js).
+    await Promise.race([idb.deleteDB("psm-intake"), new Promise(function (ok) { setTimeout(ok, 2000); })]);
     if (window.caches) {
       var names = await caches.keys();
       await Promise.all(names.map(function (name) { return caches.delete(name); }));

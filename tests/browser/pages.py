@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.utils import translation
 from playwright.sync_api import Page, expect
@@ -141,8 +142,11 @@ def watch_console(page: Page) -> None:
             return
         # A form shown again with its errors answers 400 (a refused bulk action, say): the
         # status of the page itself, which the journey checks, is no console error.
-        own = (msg.location or {}).get("url") == page.url
-        if own and msg.text.startswith(REFUSED_FORM):
+        # So does the outbox's endpoint when it refuses a record: the page shows the reason.
+        url = (msg.location or {}).get("url") or ""
+        own = url == page.url
+        outbox = urlsplit(url).path.startswith(OUTBOX_SEND)
+        if (own or outbox) and msg.text.startswith(REFUSED_FORM):
             return
         errors.append(msg.text)
 
@@ -152,6 +156,7 @@ def watch_console(page: Page) -> None:
 
 _CONSOLE_ERRORS: dict[int, list[str]] = {}
 REFUSED_FORM = "Failed to load resource: the server responded with a status of 4"
+OUTBOX_SEND = "/outbox/send/"  # cases:outbox_send, /outbox/send/<kind>/
 
 
 @cache
