@@ -121,3 +121,13 @@ def test_a_periodic_task_name_too_long_is_a_form_error(login, admin_user):
     )
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["task"]
+
+
+def test_a_next_after_reading_a_notification_is_a_url_never_a_view_name(login, relawan_alalak):
+    from psm.notifications.models import Notification
+
+    notification = Notification.objects.create(recipient=relawan_alalak, title="Pengingat")
+    response = login(relawan_alalak).post(
+        reverse("notifications:read", args=[notification.pk]), {"next": "Siti"}
+    )
+    assert response.status_code == 302 and response["Location"] == "Siti"
