@@ -97,7 +97,7 @@ RULES: tuple[Rule, ...] = (
                 "beneficiaries_visible_to",
             ),
         ),
-        ("tests/test_scoping_rules.py", "-k", "cases or beneficiaries"),
+        ("tests/test_scoping_rules.py",),
     ),
     Rule(
         "volunteer_scoping",
@@ -116,7 +116,7 @@ RULES: tuple[Rule, ...] = (
                 "volunteers_not_reported",
             ),
         ),
-        ("tests/test_scoping_rules.py", "-k", "volunteer or roster or training or report"),
+        ("tests/test_scoping_rules.py",),
     ),
     Rule(
         "role_gates",
