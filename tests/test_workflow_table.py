@@ -170,3 +170,23 @@ def test_only_the_assignee_themself_counts_as_the_assignee():
     same = User(pk=int("1000"), username="pemegang", role=User.Role.VOLUNTEER)
     assert transitions_for(case=case, user=lower) == []
     assert [t for t, _ in transitions_for(case=case, user=same)] == [S.IN_PROGRESS]
+
+
+@pytest.mark.django_db
+def test_each_move_given_as_the_forms_plain_string_sets_only_its_own_dates(people):
+    """The view passes to_status as a plain string, not a Case.Status member."""
+    dates = ("verified_at", "resolved_at", "closed_at")
+
+    def moved(case: Case, to: str, role: str) -> tuple[bool, ...]:
+        case_transition(case=case, to_status=str(to), actor=people[role], **_extra(to))
+        case.refresh_from_db()
+        assert case.status == to
+        return tuple(getattr(case, d) is not None for d in dates)
+
+    case = _case("new", people)
+    assert moved(case, "verified", "staff") == (True, False, False)
+    case = _case("assigned", people)
+    assert moved(case, "in_progress", "assignee")[1:] == (False, False)
+    assert moved(case, "resolved", "assignee")[1:] == (True, False)
+    assert moved(case, "closed", "supervisor")[1:] == (True, True)
+    assert moved(case, "in_progress", "supervisor")[1:] == (False, False)
