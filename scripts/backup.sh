@@ -5,7 +5,10 @@
 # The backup holds personal data: it is readable by its owner only; store it encrypted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PY:-.venv/bin/python}"
+# The project's .venv when there is one, else the python3 on PATH (a deployment), or $PY.
+if [ -z "${PY:-}" ]; then
+  if [ -x .venv/bin/python ]; then PY=.venv/bin/python; else PY="$(command -v python3)"; fi
+fi
 : "${DATABASE_URL:?DATABASE_URL is not set}"
 BIN="$($PY -m psm.devdb bin)"
 MEDIA_ROOT="${MEDIA_ROOT:-.data/media}"

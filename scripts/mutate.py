@@ -97,7 +97,7 @@ RULES: tuple[Rule, ...] = (
                 "beneficiaries_visible_to",
             ),
         ),
-        ("tests/test_scoping_rules.py", "-k", "cases or beneficiaries"),
+        ("tests/test_scoping_rules.py",),
     ),
     Rule(
         "volunteer_scoping",
@@ -116,7 +116,7 @@ RULES: tuple[Rule, ...] = (
                 "volunteers_not_reported",
             ),
         ),
-        ("tests/test_scoping_rules.py", "-k", "volunteer or roster or training or report"),
+        ("tests/test_scoping_rules.py",),
     ),
     Rule(
         "role_gates",
@@ -307,20 +307,21 @@ def apply(mutant: Mutant) -> str:
 # fixtures stay up), then each mutant runs them in a fork, stopping at the first failure.
 
 
-def _run_items(session: Any) -> bool:
-    """Run the collected tests; True when all passed (stops at the first failure)."""
-    items = session.items
+def _run_items(session: Any, items: list[Any]) -> int | None:
+    """Run `items` in this order, stopping at the first failure; its index, or None."""
     failed = session.testsfailed
     for i, item in enumerate(items):
         # nextitem is never None: session fixtures (the test database) stay set up.
         nextitem = items[i + 1] if i + 1 < len(items) else items[0]
         item.config.hook.pytest_runtest_protocol(item=item, nextitem=nextitem)
         if session.testsfailed > failed:
-            return False
-    return True
+            return i
+    return None
 
 
-def _in_child(session: Any, mutant: Mutant, log: Path, timeout: float) -> tuple[str, str]:
+def _in_child(
+    session: Any, items: list[Any], mutant: Mutant, log: Path, timeout: float
+) -> tuple[str, str, int | None]:
     from django.db import connections
 
     connections.close_all()  # the child opens its own
@@ -342,9 +343,11 @@ def _in_child(session: Any, mutant: Mutant, log: Path, timeout: float) -> tuple[
                 os.write(write, b"(did not load)")
                 code = 98
             else:
-                os.write(write, diff.encode("utf-8"))
                 print(f"=== {mutant.where}", flush=True)
-                code = 0 if _run_items(session) else 1
+                killer = _run_items(session, items)
+                os.write(write, f"{-1 if killer is None else killer}\n".encode())
+                os.write(write, diff.encode("utf-8"))
+                code = 0 if killer is None else 1
         finally:
             os.close(write)
             os._exit(code)
@@ -362,9 +365,11 @@ def _in_child(session: Any, mutant: Mutant, log: Path, timeout: float) -> tuple[
         else:
             time.sleep(0.02)
     with os.fdopen(read, "rb") as pipe:
-        diff = pipe.read().decode("utf-8", errors="replace")
+        text = pipe.read().decode("utf-8", errors="replace")
+    first, _, diff = text.partition("\n")
+    killer = int(first) if first.lstrip("-").isdigit() and int(first) >= 0 else None
     outcome = {0: "survived", 1: "killed", 98: "killed", -1: "timeout"}.get(status, "error")
-    return outcome, diff
+    return outcome, diff or text, killer
 
 
 def pytest_runtestloop(session: Any) -> bool:
@@ -377,7 +382,8 @@ def pytest_runtestloop(session: Any) -> bool:
     log = WORK / f"{rule.name}.log"
     found, left_out = mutants(rule)
     started = time.monotonic()
-    if not _run_items(session):
+    items = list(session.items)
+    if _run_items(session, items) is not None:
         out.write_text(json.dumps({"baseline_failed": True}), encoding="utf-8")
         return True
     baseline = time.monotonic() - started
@@ -386,7 +392,11 @@ def pytest_runtestloop(session: Any) -> bool:
     counts: dict[str, int] = {}
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     for n, mutant in enumerate(found, start=1):
-        outcome, diff = _in_child(session, mutant, log, timeout=max(60.0, 5 * baseline))
+        outcome, diff, killer = _in_child(
+            session, items, mutant, log, timeout=max(60.0, 5 * baseline)
+        )
+        if killer is not None:  # the test that killed this mutant runs first for the next
+            items.insert(0, items.pop(killer))
         counts[outcome] = counts.get(outcome, 0) + 1
         results.append({"where": mutant.where, "outcome": outcome, "diff": diff})
         if n % 20 == 0 and reporter is not None:

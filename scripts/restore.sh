@@ -5,7 +5,10 @@
 # Asks for confirmation unless CONFIRM=yes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-PY="${PY:-.venv/bin/python}"
+# The project's .venv when there is one, else the python3 on PATH (a deployment), or $PY.
+if [ -z "${PY:-}" ]; then
+  if [ -x .venv/bin/python ]; then PY=.venv/bin/python; else PY="$(command -v python3)"; fi
+fi
 backup="${1:?usage: restore.sh backups/<timestamp>}"
 : "${DATABASE_URL:?DATABASE_URL is not set}"
 BIN="$($PY -m psm.devdb bin)"

@@ -106,3 +106,26 @@ def _no_map_tiles(settings):
 def _media_in_tmp(settings, tmp_path):
     """Attachments of a test go to its own temporary MEDIA_ROOT."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Every transactional test uses serialized rollback, so one plain `pytest` runs them all.
+
+    A transactional test ends with a `flush`. Without serialized rollback that flush runs
+    post_migrate, which creates the content types and permissions again under NEW ids; a
+    later serialized-rollback test (the browser journeys, tests/test_cases_concurrency.py)
+    then loads its snapshot, whose content type 1 is a pair another id already holds: an
+    IntegrityError on django_content_type. With serialized rollback everywhere each
+    transactional test starts from the migrations' data (kelurahan, categories) and leaves
+    the tables empty, whatever ran before it.
+    """
+    from pytest_django.fixtures import validate_django_db
+
+    for item in items:
+        names = getattr(item, "fixturenames", None)
+        if names is None or "django_db_serialized_rollback" in names:
+            continue
+        marker = item.get_closest_marker("django_db")
+        by_marker = marker is not None and validate_django_db(marker)[0]
+        if by_marker or "transactional_db" in names or "live_server" in names:
+            names.append("django_db_serialized_rollback")

@@ -189,3 +189,28 @@ def test_admins_edit_policies_and_collective_leave_in_the_admin_in_indonesian(ad
     assert response.status_code == 302, response.content.decode()[:2000]
     assert CollectiveLeave.objects.get().date == dt.date(2026, 12, 24)
     assert "hari cuti bersama" in client.get("/admin/cases/collectiveleave/").content.decode()
+
+
+def test_with_no_policy_rows_every_priority_gets_the_written_out_fallback():
+    """FALLBACK, pinned: filed Monday 23 November 2026 10:00 WITA (no holiday until 14 Dec)."""
+    SlaPolicy.objects.all().delete()
+    monday = at(2026, 11, 23)
+    expected = {
+        # priority: (triage, first response, resolution)
+        Priority.EMERGENCY: (at(2026, 11, 23, 10, 45), at(2026, 11, 23, 10, 45), at(2026, 11, 26)),
+        Priority.HIGH: (at(2026, 11, 26), at(2026, 11, 26), at(2026, 12, 11)),
+        Priority.NORMAL: (at(2026, 11, 26), at(2026, 11, 26), at(2026, 12, 11)),
+        Priority.LOW: (at(2026, 11, 26), at(2026, 11, 26), at(2026, 12, 11)),
+        "unknown": (at(2026, 11, 26), at(2026, 11, 26), at(2026, 12, 11)),  # as normal
+    }
+    for priority, (triage, response, resolution) in expected.items():
+        due = sla.due_times(monday, priority)
+        assert (due.triage, due.response, due.resolution) == (triage, response, resolution)
+
+
+def test_a_year_of_working_days_ends_on_a_working_day_within_the_year_after():
+    start = at(2026, 1, 5)
+    end = sla.add_working_days(start, 260)
+    assert sla.is_working_day(end.date()) and end.timetz() == start.timetz()
+    assert dt.date(2026, 12, 20) < end.date() < dt.date(2027, 2, 1)
+    assert sla.add_working_days(start, 0) == start

@@ -224,3 +224,70 @@ def test_every_province_code_and_no_other_is_accepted():
             with pytest.raises(ValidationError) as err:
                 parse_nik(nik, today=TODAY)
             assert err.value.code == "nik_province", code
+
+
+# --- killed survivors of `make mutate` (docs/mutation-testing.md) ---------------------------
+@pytest.mark.parametrize(
+    ("nik", "birth", "sex"),
+    [
+        ("6371014101900001", dt.date(1990, 1, 1), SEX_FEMALE),  # a woman born on the 1st: 41
+        ("6371014001900001", None, None),  # day 40 is no one's day
+        ("6371018101900001", None, None),  # day 81 is not a woman's day 41
+    ],
+)
+def test_the_day_40_boundary(nik, birth, sex):
+    if birth is None:
+        with pytest.raises(ValidationError):
+            parse_nik(nik, today=TODAY)
+    else:
+        info = parse_nik(nik, today=TODAY)
+        assert (info.birth_date, info.sex) == (birth, sex)
+
+
+def test_the_birth_date_error_names_exactly_digits_7_to_12():
+    with pytest.raises(ValidationError) as err:
+        parse_nik("6371013201900001", today=TODAY)
+    assert "(320190)" in str(err.value)
+
+
+def test_each_sex_mismatch_has_its_own_message():
+    from django.utils.translation import gettext
+
+    man, woman = "6371011506900003", "6371025508850001"
+    with pytest.raises(ValidationError) as err:
+        validate_nik(man, sex=SEX_FEMALE, today=TODAY)
+    assert err.value.messages == [
+        gettext(
+            "This NIK belongs to a man: for a woman the birth day in the NIK is increased by 40."
+        )
+    ]
+    with pytest.raises(ValidationError) as err:
+        validate_nik(woman, sex=SEX_MALE, today=TODAY)
+    assert err.value.messages == [
+        gettext(
+            "This NIK belongs to a woman (birth day increased by 40), but the sex entered is male."
+        )
+    ]
+
+
+def test_a_birth_date_a_day_earlier_than_the_nik_is_a_mismatch_too():
+    with pytest.raises(ValidationError) as err:
+        validate_nik("6371011506900003", birth_date=dt.date(1990, 6, 14), today=TODAY)
+    assert err.value.error_list[0].code == "nik_birth_mismatch"
+
+
+def test_mask_of_a_value_longer_than_an_nik_hides_everything():
+    assert mask_nik("63710115069000031") == "*" * 17
+
+
+def test_generated_serials_are_drawn_from_0001_to_9999():
+    class Bounds:
+        asked: tuple[int, int] | None = None
+
+        def randint(self, low: int, high: int) -> int:
+            self.asked = (low, high)
+            return low
+
+    rng = Bounds()
+    nik = generate_nik(birth_date=dt.date(1990, 6, 15), sex=SEX_MALE, rng=rng)  # type: ignore[arg-type]
+    assert rng.asked == (1, 9999) and nik.endswith("0001")

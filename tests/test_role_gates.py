@@ -59,7 +59,7 @@ def test_role_properties(role, volunteer, officer, supervisor_or_admin, admin):
     ) == (volunteer, officer, supervisor_or_admin, admin)
 
 
-@pytest.mark.parametrize("role", ["", "tamu"])
+@pytest.mark.parametrize("role", ["", "tamu", "warga"])  # below, between, above the roles
 def test_a_user_without_a_known_role_passes_no_gate(role):
     """Deny by default: a blank or unknown role is no volunteer, officer or admin."""
     request = _request(role)

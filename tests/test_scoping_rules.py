@@ -113,6 +113,7 @@ def test_a_volunteer_without_a_profile_still_sees_what_they_filed_or_hold(town, 
     loner = _no_profile_volunteer()
     mine = file_case(loner, kel="Kuin Cerucuk")
     case_assign(case=cases["d"], assignee=loner, actor=petugas)
+    case_assign(case=mine, assignee=loner, actor=petugas)  # filed AND held: still visible
     cases["mine"] = mine
     assert _letters(cases_visible_to(loner), cases) == {"mine", "d"}
 

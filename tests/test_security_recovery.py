@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import http.cookiejar
 import os
@@ -17,6 +18,7 @@ import urllib.parse
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -129,6 +131,115 @@ def test_restore_refuses_a_damaged_backup(scratch_database, tmp_path):
         dump.write(b"tampered")
     result = _script("restore.sh", str(backup), CONFIRM="yes", **env)
     assert result.returncode != 0 and "damaged" in result.stderr
+
+
+def test_backup_and_restore_round_trip_a_migrated_psm_database(
+    transactional_db, tmp_path, settings, relawan_alalak, petugas
+):
+    """The real thing: the migrated test database with an encrypted NIK, an attachment and
+    pghistory rows, backed up, damaged, restored, and read back through the ORM."""
+    from django.apps import apps
+    from django.core.files.storage import default_storage
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connections
+
+    from cases.models import Attachment, Beneficiary, Case
+    from cases.services import attachment_add, case_set_priority, case_transition
+    from psm.crypto import nik_hash
+    from psm.nik import SEX_FEMALE, generate_nik
+    from tests.cases_support import beneficiary, file_case, jpeg_with_gps
+
+    case_history: Any = apps.get_model("cases", "CaseHistory")
+    nik = generate_nik(birth_date=dt.date(1951, 4, 9), sex=SEX_FEMALE, serial=17)
+    person = beneficiary(nik=nik, birth_date=dt.date(1951, 4, 9), sex=SEX_FEMALE)
+    case = file_case(relawan_alalak, beneficiary=person)
+    photo = jpeg_with_gps()
+    upload = SimpleUploadedFile("foto-rumah.jpg", photo, content_type="image/jpeg")
+    attachment = attachment_add(case=case, upload=upload, actor=relawan_alalak)
+    stored = default_storage.open(attachment.file.name).read()
+    case_transition(case=case, to_status="verified", actor=petugas)
+    case_set_priority(case=case, priority="high", actor=petugas)
+    rows = case_history.objects.filter(pgh_obj=case).order_by("pgh_id")
+    history = list(rows.values_list("status", "priority"))
+    assert len(history) >= 3
+    events = list(case.events.order_by("id").values_list("kind", "to_status"))
+    # At rest the NIK is ciphertext, never the digits.
+    with connections["default"].cursor() as cursor:
+        cursor.execute("SELECT nik::text FROM cases_beneficiary WHERE id = %s", [person.pk])
+        assert nik not in cursor.fetchone()[0]
+
+    media = Path(settings.MEDIA_ROOT)
+    env = {
+        "DATABASE_URL": _server_dsn(settings.DATABASES["default"]["NAME"]),
+        "MEDIA_ROOT": str(media),
+        "BACKUP_ROOT": str(tmp_path / "backups"),
+    }
+    made = _script("backup.sh", **env)
+    assert made.returncode == 0, made.stderr
+    backup = Path(made.stdout.strip().splitlines()[-1])
+
+    # Disaster: the person renamed, the case's history and attachment gone, the file too.
+    Beneficiary.objects.filter(pk=person.pk).update(name="rusak", nik_hash="0" * 64)
+    Attachment.objects.filter(pk=attachment.pk).delete()
+    default_storage.delete(attachment.file.name)
+    case_history.objects.filter(pgh_obj=case).delete()
+    Case.objects.filter(pk=case.pk).update(description="rusak")
+
+    connections.close_all()
+    restored = _script("restore.sh", str(backup), CONFIRM="yes", **env)
+    assert restored.returncode == 0, restored.stderr
+    connections.close_all()
+
+    back = Beneficiary.objects.get(pk=person.pk)
+    assert (back.name, back.nik, back.birth_date) == (person.name, nik, dt.date(1951, 4, 9))
+    assert Beneficiary.objects.get(nik_hash=nik_hash(nik)) == back  # the lookup hash too
+    again = Case.objects.get(pk=case.pk)
+    assert (again.description, again.status, again.priority) == (
+        case.description,
+        "verified",
+        "high",
+    )
+    [file] = again.attachments.all()
+    assert (file.pk, file.original_name) == (attachment.pk, "foto-rumah.jpg")
+    assert default_storage.open(file.file.name).read() == stored
+    assert (
+        list(
+            case_history.objects.filter(pgh_obj=again)
+            .order_by("pgh_id")
+            .values_list("status", "priority")
+        )
+        == history
+    )
+    assert list(again.events.order_by("id").values_list("kind", "to_status")) == events
+
+
+def test_backup_and_restore_need_no_venv(scratch_database, tmp_path):
+    """A deployment without ./.venv: the scripts use the python3 on PATH (or $PY)."""
+    tree = tmp_path / "app"
+    (tree / "scripts").mkdir(parents=True)
+    for name in ("backup.sh", "restore.sh"):
+        shutil.copy(ROOT / "scripts" / name, tree / "scripts" / name)
+    (tree / "psm").symlink_to(ROOT / "psm")
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "python3").write_text(f'#!/bin/sh\nexec {sys.executable} "$@"\n')
+    (bindir / "python3").chmod(0o755)
+    env = {
+        "PATH": f"{bindir}{os.pathsep}/usr/bin{os.pathsep}/bin",
+        "DATABASE_URL": scratch_database,
+        "MEDIA_ROOT": str(tmp_path / "media"),
+        "BACKUP_ROOT": str(tmp_path / "backups"),
+        "CONFIRM": "yes",
+    }
+    made = subprocess.run(
+        ["bash", "scripts/backup.sh"], cwd=tree, env=env, capture_output=True, text=True
+    )
+    assert made.returncode == 0, made.stderr
+    backup = made.stdout.strip().splitlines()[-1]
+    restored = subprocess.run(
+        ["bash", "scripts/restore.sh", backup], cwd=tree, env=env, capture_output=True, text=True
+    )
+    assert restored.returncode == 0, restored.stderr
 
 
 # --- PostgreSQL restart under load --------------------------------------------------------

@@ -132,3 +132,61 @@ def test_no_one_moves_a_finished_case_outside_the_table(people, from_status):
             case_transition(case=case, to_status=to_status, actor=people[role], **_extra(to_status))
     case.refresh_from_db()
     assert case.status == from_status
+
+
+# What each move asks for, written out: a reason, a partner, a resolution note, or nothing.
+NEEDS = {
+    ("new", "rejected"): "reason",
+    ("verified", "rejected"): "reason",
+    ("verified", "referred"): "partner",
+    ("assigned", "referred"): "partner",
+    ("in_progress", "referred"): "partner",
+    ("resolved", "closed"): "resolution_note",
+}
+
+
+def test_what_each_move_needs():
+    from cases.workflow import ALLOWED_TRANSITIONS
+
+    assert set(ALLOWED_TRANSITIONS) == LISTED
+    for pair, rule in ALLOWED_TRANSITIONS.items():
+        needs = {
+            name
+            for name, flag in (
+                ("reason", rule.needs_reason),
+                ("partner", rule.needs_partner),
+                ("resolution_note", rule.needs_resolution_note),
+            )
+            if flag
+        }
+        assert needs == ({NEEDS[pair]} if pair in NEEDS else set()), pair
+
+
+def test_only_the_assignee_themself_counts_as_the_assignee():
+    # Ids made at run time (not shared constants), one below and one equal to the assignee's.
+    assignee_id = int("1000")
+    case = Case(status=S.ASSIGNED, assignee_id=assignee_id)
+    lower = User(pk=int("999"), username="lain", role=User.Role.VOLUNTEER)
+    same = User(pk=int("1000"), username="pemegang", role=User.Role.VOLUNTEER)
+    assert transitions_for(case=case, user=lower) == []
+    assert [t for t, _ in transitions_for(case=case, user=same)] == [S.IN_PROGRESS]
+
+
+@pytest.mark.django_db
+def test_each_move_given_as_the_forms_plain_string_sets_only_its_own_dates(people):
+    """The view passes to_status as a plain string, not a Case.Status member."""
+    dates = ("verified_at", "resolved_at", "closed_at")
+
+    def moved(case: Case, to: str, role: str) -> tuple[bool, ...]:
+        case_transition(case=case, to_status=str(to), actor=people[role], **_extra(to))
+        case.refresh_from_db()
+        assert case.status == to
+        return tuple(getattr(case, d) is not None for d in dates)
+
+    case = _case("new", people)
+    assert moved(case, "verified", "staff") == (True, False, False)
+    case = _case("assigned", people)
+    assert moved(case, "in_progress", "assignee")[1:] == (False, False)
+    assert moved(case, "resolved", "assignee")[1:] == (True, False)
+    assert moved(case, "closed", "supervisor")[1:] == (True, True)
+    assert moved(case, "in_progress", "supervisor")[1:] == (False, False)
