@@ -23,10 +23,11 @@ run: $(STAMP)
 test: $(STAMP)
 	@bash scripts/with-db.sh bash -c '$(PY) -m pytest -n 2 -m "not browser" $(PYTEST_ARGS) && $(PY) -m pytest -m browser $(PYTEST_ARGS)'
 
-## lint: ruff, ruff format --check, mypy, makemigrations --check, bandit
+## lint: ruff, ruff format --check, import-linter's layers, mypy, makemigrations --check, bandit
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	PSM_TESTING=1 bash scripts/with-db.sh $(VENV)/bin/mypy .
 	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/bandit -q -c pyproject.toml -r psm cases volunteers

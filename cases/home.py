@@ -155,3 +155,24 @@ def officer_home_counts(*, user: User, now: dt.datetime | None = None) -> list[H
         HomeCount(key=key, label=str(label), count=counts[key], url=f"{base}?{urlencode(params)}")
         for key, label, _condition, params in rules
     ]
+
+
+HOME_TEMPLATES: dict[str, str] = {
+    User.Role.VOLUNTEER: "home/volunteer.html",
+    User.Role.STAFF: "home/staff.html",
+    User.Role.SUPERVISOR: "home/supervisor.html",
+    User.Role.ADMIN: "home/admin.html",
+}
+
+
+def home_context(*, user: User) -> tuple[str, dict[str, object]]:
+    """The template and context of the role's home page (psm.views.home draws it)."""
+    template = HOME_TEMPLATES.get(user.role, "home/volunteer.html")
+    context: dict[str, object] = {}
+    if template == "home/volunteer.html":
+        home = volunteer_home(user=user)
+        # The navigation badge shows the same number: counted once per page.
+        context.update(home=home, notifications_unread=home.unread)
+    elif user.role in (User.Role.STAFF, User.Role.SUPERVISOR):
+        context["counts"] = officer_home_counts(user=user)
+    return template, context
