@@ -94,7 +94,9 @@ def cases_bulk_apply(
                             raise ValidationError(_("Choose a category."))
                         case_set_category(category=category, note=note, **kwargs)
                     elif action == "reject":
-                        case_transition(to_status=Case.Status.REJECTED, reason=reason, **kwargs)
+                        case_transition(
+                            to_status=Case.Status.REJECTED, reason=reason, note=note, **kwargs
+                        )
                     elif action == "duplicate":
                         if duplicate_of is None:
                             raise ValidationError(_("Give the reference of the original case."))
