@@ -8,7 +8,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from psm.dates import validate_past_date
 from psm.exports import PurposeMixin
 from volunteers.models import Kecamatan
 
@@ -19,7 +18,7 @@ class MonthlyReportForm(PurposeMixin):
     month = forms.DateField(  # as volunteers.forms.ActivityReportForm's month
         label=_("Month"),
         input_formats=["%Y-%m"],
-        validators=[validate_past_date],
+        # Its range (January FIRST_YEAR to this month) is clean_month's, with its own message.
         widget=forms.DateInput(attrs={"type": "month", "placeholder": "2026-10"}, format="%Y-%m"),
         error_messages={
             "required": _("Choose a month."),

@@ -467,7 +467,12 @@ class Visit(models.Model):
     class Meta:
         ordering = ["-visited_on", "-id"]
         # Dashboard: visits per volunteer within the period.
-        indexes = [models.Index(fields=["volunteer", "visited_on"], name="visit_volunteer_day_idx")]
+        indexes = [
+            models.Index(fields=["volunteer", "visited_on"], name="visit_volunteer_day_idx"),
+            # A volunteer's last case activity (volunteers.selectors) probes visits by when
+            # they were logged, newest first, per volunteer.
+            models.Index(fields=["volunteer", "-created_at"], name="visit_volunteer_logged_idx"),
+        ]
         verbose_name = _("visit")
         verbose_name_plural = _("visits")
 

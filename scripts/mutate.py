@@ -93,7 +93,6 @@ RULES: tuple[Rule, ...] = (
                 "_volunteer_kelurahan_id",
                 "cases_visible_to",
                 "case_get_for_user",
-                "case_may_see",
                 "beneficiaries_visible_to",
             ),
         ),

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -640,6 +641,7 @@ class PostRow:
     other_writes: frozenset[str] | None = None
     scoped: bool = True
     in_url: bool = True  # False: the object travels in the form data, not the URL
+    url_keys: tuple[str, ...] = ()  # with in_url False: the keys that are in the URL
 
     def variants(self) -> list[str]:
         if self.obj is None:
@@ -670,6 +672,7 @@ def post_row(
     other_writes: set[str] | None = None,
     scoped: bool = True,
     in_url: bool = True,
+    url_keys: tuple[str, ...] = (),
     anonymous: Expected = LOGIN,
     default: Expected = 403,
     **per_role: Expected,
@@ -685,6 +688,7 @@ def post_row(
         other_writes=None if other_writes is None else frozenset(other_writes),
         scoped=scoped,
         in_url=in_url,
+        url_keys=url_keys,
     )
 
 
@@ -789,6 +793,22 @@ POST_ROWS: dict[str, PostRow] = {
         staff=302,
         supervisor=302,
         admin=302,
+        other={"volunteer": 404},
+    ),
+    # The field outbox (here a note): the intake roles, on cases they may see (by reference).
+    "cases:outbox_send": post_row(
+        obj=lambda owner: {"kind": "note", **case_of(owner)},
+        in_url=False,
+        url_keys=("kind",),
+        data=lambda o, kw: {
+            "client_uuid": str(uuid.uuid4()),
+            "case_reference": kw["reference"],
+            "note": "Sudah ditelepon dari lapangan",
+        },
+        state=_case_state,
+        writes={"volunteer", "staff"},
+        volunteer=201,
+        staff=201,
         other={"volunteer": 404},
     ),
     "cases:note": post_row(

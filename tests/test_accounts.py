@@ -78,6 +78,9 @@ PUBLIC = {
     "healthz",
     "set_language",
     "invitation_accept",
+    # The field app's service worker and manifest carry no personal data (issue 17).
+    "service_worker",
+    "web_manifest",
 }
 
 

@@ -114,7 +114,8 @@ def test_post_by_role_answers_and_writes_as_the_matrix_says(
     volunteer = relawan_kuin if variant == "other" else relawan_alalak
     owner = m.Owner(volunteer.volunteer.kelurahan, volunteer, url_name)
     kwargs = dict(row.obj(owner)) if row.obj is not None else {}
-    url = reverse(url_name, kwargs=kwargs if row.in_url else {})
+    in_url = kwargs if row.in_url else {k: kwargs[k] for k in row.url_keys}
+    url = reverse(url_name, kwargs=in_url)
     people: dict[str, User | None] = {
         m.ANONYMOUS: None,
         User.Role.VOLUNTEER: relawan_alalak,

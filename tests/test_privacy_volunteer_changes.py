@@ -75,7 +75,7 @@ def test_the_migration_masks_existing_rows(admin_user, relawan_alalak):
         action=VolunteerChange.Action.STATUS,
         changes={"status": ["active", "inactive"]},
     )
-    migration = importlib.import_module("volunteers.migrations.0007_w6_mask_change_phones")
+    migration = importlib.import_module("volunteers.migrations.0008_w6_mask_change_phones")
     migration.mask_existing(apps, None)
     migration.mask_existing(apps, None)  # safe to repeat
     clear.refresh_from_db()

@@ -18,7 +18,6 @@ from cases.models import Beneficiary
 from cases.selectors import (
     beneficiaries_visible_to,
     case_get_for_user,
-    case_may_see,
     cases_visible_to,
 )
 from cases.services import case_assign
@@ -118,11 +117,9 @@ def test_a_volunteer_without_a_profile_still_sees_what_they_filed_or_hold(town, 
     assert _letters(cases_visible_to(loner), cases) == {"mine", "d"}
 
 
-def test_case_get_and_may_see_answer_404_for_not_yours(town, relawan_alalak, petugas):
+def test_case_get_answers_404_for_not_yours(town, relawan_alalak, petugas):
     cases, _people_ = town
     assert case_get_for_user(relawan_alalak, cases["c"].reference) == cases["c"]
-    assert case_may_see(relawan_alalak, cases["c"]) is True
-    assert case_may_see(relawan_alalak, cases["d"]) is False
     with pytest.raises(Http404):
         case_get_for_user(relawan_alalak, cases["d"].reference)
     assert case_get_for_user(petugas, cases["d"].reference) == cases["d"]
@@ -134,16 +131,16 @@ def test_beneficiaries_visible_to_each_person(
     town, relawan_alalak, relawan_kuin, petugas, admin_user
 ):
     cases, people = town
-    # Alalak: the people of a, b, c (cases it may see) and the one of its kelurahan; each once.
+    # Alalak: a (its kelurahan), b (assigned to it), its kelurahan's lone person; each once.
+    # Not c: a case a volunteer merely filed does not open its person's record (issue 14.1).
     assert _people(beneficiaries_visible_to(relawan_alalak), people) == [
         "a",
         "alone_alalak",
         "b",
-        "c",
     ]
-    # Kuin: every case is one it may see; its kelurahan adds alone_kuin; never the merged one.
+    # Kuin: the people of its kelurahan (b, c, d, alone_kuin); not a, whose case it merely
+    # filed in Alalak Utara; never the merged one.
     assert _people(beneficiaries_visible_to(relawan_kuin), people) == [
-        "a",
         "alone_kuin",
         "b",
         "c",
