@@ -39,7 +39,9 @@
     return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
   }
 
+  var leaving = false; // set by clearLocal: nothing may open (and so re-create) the store again
   function db() {
+    if (leaving) return new Promise(function () {}); // a send in flight waits for the logout
     if (!dbPromise) {
       dbPromise = idb.openDB(DB_NAME, 1, {
         upgrade: function (d) {
@@ -463,10 +465,13 @@
   }
 
   async function clearLocal() {
+    leaving = true;
     if (dbPromise) { (await dbPromise).close(); dbPromise = null; }
-    await Promise.race([idb.deleteDB(DB_NAME), new Promise(function (ok) { setTimeout(ok, 2000); })]);
-    // Photos intake.js kept for a form the server showed again (static/js/intake.js).
-    await Promise.race([idb.deleteDB("psm-intake"), new Promise(function (ok) { setTimeout(ok, 2000); })]);
+    // The outbox, and the photos intake.js kept for a form the server showed again.
+    await Promise.race([
+      Promise.all([idb.deleteDB(DB_NAME), idb.deleteDB("psm-intake")]),
+      new Promise(function (ok) { setTimeout(ok, 2000); }),
+    ]);
     if (window.caches) {
       var names = await caches.keys();
       await Promise.all(names.map(function (name) { return caches.delete(name); }));

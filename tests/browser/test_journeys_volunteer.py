@@ -89,6 +89,9 @@ def test_volunteer_files_corrects_a_mistake_and_is_asked_about_the_same_person(
         page.go_back()
     except PlaywrightError as exc:
         assert "ERR_CACHE_MISS" in str(exc), exc
+    # Chromium may report that page a moment later: wait for it before going on.
+    page.wait_for_url(re.compile(r"^chrome-error://|/cases/new/$"))
+    page.wait_for_load_state("load")
     page.goto("/cases/new/")
     form = page.locator("#intake-form")
     _fill_case(form, name=name, birth_date="1950-04-12")
