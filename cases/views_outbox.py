@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, JsonResponse
+from django.http import Http404, HttpRequest, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -90,7 +90,7 @@ def outbox_send(request: HttpRequest, kind: str) -> JsonResponse:
     stored = spec.model._default_manager.filter(client_uuid=client_uuid).first()
     if stored is not None:
         return _replay(spec, stored, user, client_uuid, digest)
-    data = request.POST
+    data: QueryDict = request.POST
     if kind == "case":
         # The same count of exact-NIK lookups as the intake page (an oracle otherwise).
         from cases.views import intake_lookups_allowed

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 def _outgoing(reminder: Reminder) -> str:
     message = channels.email_message(reminder, reminder.recipient)
     html = message.alternatives[0].content  # type: ignore[attr-defined]
-    return "\n".join([message.subject, message.body, str(html), channels.whatsapp_text(reminder)])
+    parts = [message.subject, message.body, html, channels.whatsapp_text(reminder)]
+    return "\n".join(str(part) for part in parts)
 
 
 def test_assignment_names_category_and_person_in_app_but_not_outside(petugas, relawan_alalak):
