@@ -70,7 +70,7 @@ def m1_dashboard(main_url: str, n: int = 15) -> Result:
     from django.utils import timezone
 
     from bench import dashboard_sql
-    from cases.dashboard import DashboardFilter, dashboard_numbers
+    from reports.dashboard import DashboardFilter, dashboard_numbers
 
     client = _client(SUPERVISOR)
 

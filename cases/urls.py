@@ -2,8 +2,6 @@ from django.urls import path
 
 from cases import (
     views,
-    views_dashboard,
-    views_exports,
     views_field,
     views_outbox,
     views_privacy,
@@ -17,10 +15,6 @@ urlpatterns = [
     path("triage/", views_queue.triage, name="triage"),
     path("triage/bulk/", views_queue.triage_bulk, name="triage_bulk"),
     path("triage/people/", views_queue.assignee_search, name="assignee_search"),
-    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
-    path("reports/monthly/", views_exports.report_monthly, name="report_monthly"),
-    path("reports/cases/", views_exports.export_cases, name="export_cases"),
-    path("reports/log/", views_exports.export_log, name="export_log"),
     path("access-log/", views_privacy.access_log, name="access_log"),
     path("cases/new/", views.case_new, name="new"),
     # The field app's outbox (cases/outbox.py): one record per request, answered in JSON.

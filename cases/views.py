@@ -27,13 +27,13 @@ from cases.forms import (
     TransitionForm,
     VisitForm,
 )
-from cases.letterhead import letterhead
 from cases.models import Beneficiary, Case
 from cases.workflow import transitions_for
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record, access_record_many
 from psm.accounts.access import require_officer
 from psm.accounts.models import User
+from psm.letterhead import letterhead
 from psm.ratelimit import limit
 from psm.search import search_view
 

@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "psm.accesslog",
     "volunteers",
     "cases",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -359,7 +360,7 @@ if REDIS_URL and (
         "CELERY_VISIBILITY_TIMEOUT must be longer than REMINDER_TASK_TIME_LIMIT."
     )
 # The export log's service (psm.exports.export_log): the roster export logs through it.
-PSM_EXPORT_LOG = "cases.services.exports.export_log_create"
+PSM_EXPORT_LOG = "reports.services.export_log_create"
 # Absolute links in emails and WhatsApp messages.
 PSM_SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 # The region's case reference prefix (BJM-2026-000123): letters only, set once per region.

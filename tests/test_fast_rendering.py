@@ -16,15 +16,15 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
 from django.utils import translation
 
-from cases.forms_dashboard import DashboardForm
 from cases.forms_queue import BulkActionForm
 from cases.models import Case
 from cases.queues import CaseFilter, needs_reassignment_q
 from cases.rows import needs_reassignment, short_datetime
 from cases.services import case_assign
-from cases.views_dashboard import _long_tables
 from psm.accounts.models import User
 from psm.fastforms import render_field
+from reports.forms.dashboard import DashboardForm
+from reports.views.dashboard import _long_tables
 from tests.cases_support import file_case
 
 pytestmark = pytest.mark.django_db

@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from cases.dashboard import Dashboard, DashboardFilter, dashboard_numbers
-from cases.letterhead import Letterhead, letterhead
 from psm.accounts.models import User
+from psm.letterhead import Letterhead, letterhead
+from reports.dashboard import Dashboard, DashboardFilter, dashboard_numbers
 from volunteers.models import Kecamatan
 
 
@@ -177,14 +177,14 @@ def _refuse_fetch(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 
 
 def monthly_report_html(report: MonthlyReport) -> str:
-    return render_to_string("cases/reports/monthly.html", {"report": report})
+    return render_to_string("reports/monthly/monthly.html", {"report": report})
 
 
 def monthly_report_pdf(report: MonthlyReport) -> bytes:
     # Imported here: weasyprint loads pango when imported; only this export needs it.
     from weasyprint import CSS, HTML
 
-    css = CSS(string=render_to_string("cases/reports/monthly.css"), url_fetcher=_refuse_fetch)
+    css = CSS(string=render_to_string("reports/monthly/monthly.css"), url_fetcher=_refuse_fetch)
     html = HTML(string=monthly_report_html(report), base_url=None, url_fetcher=_refuse_fetch)
     pdf: bytes = html.write_pdf(stylesheets=[css])
     return pdf

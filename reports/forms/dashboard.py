@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cases.dashboard import DashboardFilter
+from reports.dashboard import DashboardFilter
 
 PERIODS = [
     ("30d", _("Last 30 days")),

@@ -16,17 +16,17 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.exports import case_rows, csv_stream, xlsx_file
-from cases.forms_exports import CaseExportForm, MonthlyReportForm
-from cases.models import ExportLog
 from cases.queues import COUNT_LIMIT, CaseFilter, filtered_cases
-from cases.reports import monthly_report, monthly_report_pdf, monthly_report_xlsx
-from cases.services.exports import export_log_create, export_log_finish
 from psm.accounts.access import require_supervisor
 from psm.accounts.models import User
 from psm.exports import logged_filters
 from psm.ratelimit import limit
 from psm.search import sealed_query, search_params
+from reports.exports import case_rows, csv_stream, xlsx_file
+from reports.forms.exports import CaseExportForm, MonthlyReportForm
+from reports.models import ExportLog
+from reports.monthly import monthly_report, monthly_report_pdf, monthly_report_xlsx
+from reports.services import export_log_create, export_log_finish
 from volunteers.selectors import last_month
 
 # Exports per supervisor per hour (each POST that asks for a file counts).
@@ -56,7 +56,7 @@ def report_monthly(request: HttpRequest) -> HttpResponse:
                 "kecamatan": kecamatan if kecamatan.isdigit() else None,
             }
         )
-    return render(request, "cases/exports/monthly.html", {"form": form, "tab": "monthly"})
+    return render(request, "reports/exports/monthly.html", {"form": form, "tab": "monthly"})
 
 
 def _monthly_response(user: User, data: dict[str, Any]) -> HttpResponse:
@@ -145,7 +145,7 @@ def export_cases(request: HttpRequest) -> HttpResponseBase:
     count = qs[: COUNT_LIMIT + 1].count() if case_filter.is_valid() else 0
     return render(
         request,
-        "cases/exports/cases.html",
+        "reports/exports/cases.html",
         {
             "form": form,
             "tab": "cases",
@@ -191,4 +191,4 @@ def export_log(request: HttpRequest) -> HttpResponse:
     require_supervisor(request)
     entries = ExportLog.objects.select_related("user").order_by("-created_at", "-id")
     page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "cases/exports/log.html", {"page": page, "tab": "log"})
+    return render(request, "reports/exports/log.html", {"page": page, "tab": "log"})

@@ -14,9 +14,9 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cases.dashboard import dashboard_numbers
-from cases.forms_dashboard import DashboardForm
 from psm.accounts.access import require_officer
+from reports.dashboard import dashboard_numbers
+from reports.forms.dashboard import DashboardForm
 
 
 def _long_tables(board: Any) -> dict[str, SafeString]:
@@ -80,7 +80,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     }
     return render(
         request,
-        "cases/dashboard.html",
+        "reports/dashboard.html",
         {
             **_long_tables(board),
             "form": form,

@@ -7,8 +7,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from cases.models import ExportLog
 from psm.accounts.models import User
+from reports.models import ExportLog
 
 
 @transaction.atomic
