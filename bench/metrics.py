@@ -134,7 +134,7 @@ def m4_query_counts(main_url: str) -> Result:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import cases.queues
+    import cases.selectors.queue
 
     volunteer = _volunteer_username(main_url)
     pages: list[tuple[str, str, str, dict[str, str]]] = [
@@ -148,7 +148,7 @@ def m4_query_counts(main_url: str) -> Result:
     ]
     clients = {u: _client(u) for u in {STAFF, SUPERVISOR, volunteer}}
     rows = {}
-    original = cases.queues.PAGE_SIZE
+    original = cases.selectors.queue.PAGE_SIZE
 
     def count(user: str, url: str, headers: dict[str, str]) -> int:
         clients[user].get(url, **headers)  # warm (sessions, caches)
@@ -161,11 +161,11 @@ def m4_query_counts(main_url: str) -> Result:
         for name, url, user, headers in pages:
             counts = []
             for size in (5, 50):
-                cases.queues.PAGE_SIZE = size
+                cases.selectors.queue.PAGE_SIZE = size
                 counts.append(count(user, url, headers))
             rows[name] = {"at_5": counts[0], "at_50": counts[1]}
     finally:
-        cases.queues.PAGE_SIZE = original
+        cases.selectors.queue.PAGE_SIZE = original
     worst_growth = max(r["at_50"] - r["at_5"] for r in rows.values() if "at_5" in r)
     worst = max(r["at_50"] for r in rows.values() if "at_50" in r)
     detail = "; ".join(f"{k} {v['at_5']}/{v['at_50']}" for k, v in rows.items() if "at_5" in v)

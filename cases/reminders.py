@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Priority, Visit
 from cases.notices import PERSON_LINE, person_line
-from cases.queues import overdue_q
+from cases.selectors.queue import overdue_q
 from cases.sla import WITA, Calendar
 from psm.accounts.models import User
 from psm.notifications.models import Reminder

@@ -317,7 +317,7 @@ PSM_DEMO_PASSWORD = env.str("PSM_DEMO_PASSWORD", default="")
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
 # The role home's template and context: a function `fn(*, user) -> (template, context)` of
 # an app above psm (psm imports no app: the layers contract of `make lint`).
-PSM_HOME_CONTEXT = "cases.home.home_context"
+PSM_HOME_CONTEXT = "cases.selectors.home.home_context"
 PSM_REMINDER_SWEEPERS: list[str] = env.list(
     "PSM_REMINDER_SWEEPERS",
     default=[

@@ -63,7 +63,7 @@ RULES: tuple[Rule, ...] = (
     Rule("nik", (_t("psm.nik"),), ("tests/test_nik.py",)),
     Rule(
         "workflow_table",
-        (_t("cases.workflow"),),
+        (_t("cases.models.workflow"),),
         ("tests/test_workflow_table.py", "-k", "not case_transition and not finished_case"),
     ),
     Rule(

@@ -15,7 +15,7 @@ from django.http import QueryDict
 from django.urls import reverse
 
 from cases.models import Beneficiary, Case, Priority
-from cases.queues import case_queue, filtered_cases
+from cases.selectors.queue import case_queue, filtered_cases
 from psm.nik import mask_nik
 from reports.dashboard import dashboard_numbers
 from reports.models import ExportLog

@@ -16,10 +16,10 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
 from django.utils import translation
 
-from cases.forms_queue import BulkActionForm
+from cases.forms.queue import BulkActionForm
 from cases.models import Case
-from cases.queues import CaseFilter, needs_reassignment_q
 from cases.rows import needs_reassignment, short_datetime
+from cases.selectors.queue import CaseFilter, needs_reassignment_q
 from cases.services import case_assign
 from psm.accounts.models import User
 from psm.fastforms import render_field

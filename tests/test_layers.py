@@ -36,11 +36,13 @@ def test_an_upward_import_fails_the_layers_contract(tmp_path: Path):
     shutil.copy(REPO / "pyproject.toml", tmp_path)
     kept = _lint(tmp_path)
     assert kept.returncode == 0, kept.stdout + kept.stderr
-    # psm reaching up into cases (as psm.views once imported cases.home).
-    (tmp_path / "psm" / "upward_probe.py").write_text("from cases import home  # noqa: F401\n")
+    # psm reaching up into cases (as psm.views once imported cases.selectors.home).
+    (tmp_path / "psm" / "upward_probe.py").write_text(
+        "from cases.selectors import home  # noqa: F401\n"
+    )
     broken = _lint(tmp_path)
     assert broken.returncode != 0
-    assert "psm.upward_probe -> cases.home" in broken.stdout
+    assert "psm.upward_probe -> cases.selectors.home" in broken.stdout
 
 
 def test_cases_reaching_up_into_reports_fails_the_layers_contract(tmp_path: Path):

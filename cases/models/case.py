@@ -29,7 +29,7 @@ class Priority(models.TextChoices):
     LOW = "low", _("Low")
 
 
-# Emergency first: the triage queue's order (cases.queues) and the index that serves it.
+# Emergency first: the triage queue's order (cases.selectors.queue) and the index that serves it.
 PRIORITY_RANK = models.Case(
     models.When(priority=Priority.EMERGENCY, then=models.Value(0)),
     models.When(priority=Priority.HIGH, then=models.Value(1)),
@@ -162,9 +162,9 @@ class Case(models.Model):
     referral_partner = models.CharField(_("referred to"), max_length=200, blank=True)
     resolution_note = models.TextField(_("resolution note"), blank=True, max_length=4000)
     idempotency_key = models.UUIDField(_("idempotency key"), unique=True, default=uuid.uuid4)
-    # Filed from the field app's outbox (cases/outbox.py): the UUID made on the phone, the
-    # hash of what was sent (a reuse with other content is refused), and the phone's clock
-    # when it was recorded. created_at stays the arrival: the SLA clock starts there.
+    # Filed from the field app's outbox (cases/services/outbox_kinds.py): the UUID made on the
+    # phone, the hash of what was sent (a reuse with other content is refused), and the
+    # phone's clock when it was recorded. created_at stays the arrival: the SLA clock starts there.
     client_uuid = models.UUIDField(_("client UUID"), null=True, blank=True, unique=True)
     content_hash = models.CharField(_("content hash"), max_length=64, blank=True)
     recorded_at = models.DateTimeField(_("recorded on the phone at"), null=True, blank=True)
@@ -202,7 +202,7 @@ class Case(models.Model):
                 condition=Q(status="new"),
                 name="case_new_triage_due_idx",
             ),
-            # The triage queue's default order, read in index order (cases.queues.MergedRows).
+            # The triage default order, read in index order (cases.selectors.queue.MergedRows).
             models.Index(
                 PRIORITY_RANK,
                 models.F("created_at"),

@@ -16,7 +16,7 @@ from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from cases.queues import COUNT_LIMIT, CaseFilter, filtered_cases
+from cases.selectors.queue import COUNT_LIMIT, CaseFilter, filtered_cases
 from psm.accounts.access import require_supervisor
 from psm.accounts.models import User
 from psm.exports import logged_filters

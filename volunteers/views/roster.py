@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record
 from psm.exports import export_log, logged_filters
+from psm.forms import add_service_errors
 from psm.ratelimit import limit
 from psm.search import search_params, search_view
 from volunteers import selectors
@@ -21,7 +22,6 @@ from volunteers.forms import (
     VolunteerCreateForm,
     VolunteerForm,
     VolunteerStatusForm,
-    add_service_errors,
 )
 from volunteers.models import Volunteer
 from volunteers.resources import roster_export

@@ -20,8 +20,8 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Visit
-from cases.queues import overdue_q
 from cases.selectors import cases_visible_to
+from cases.selectors.queue import overdue_q
 from psm.accounts.models import User
 from psm.notifications.models import Notification
 from psm.notifications.selectors import notifications_for, unread_count
@@ -132,7 +132,7 @@ class HomeCount:
 
 def officer_home_counts(*, user: User, now: dt.datetime | None = None) -> list[HomeCount]:
     """New, overdue and assigned-to-me cases for the staff (and supervisor) home, counted in
-    one query with the rules the case list filters by (cases.queues), each linking to that
+    one query with the rules the case list filters by (cases.selectors.queue), each linking to that
     filtered list."""
     now = now or timezone.now()
     open_statuses = [str(s) for s in Case.OPEN_STATUSES]

@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.outbox import KINDS, OutboxKind, request_hash
 from cases.services.outbox import ClientUuidConflict, conflict_reason
+from cases.services.outbox_kinds import KINDS, OutboxKind, request_hash
 from psm.accounts.models import User
 from psm.ratelimit import limit
 
@@ -93,7 +93,7 @@ def outbox_send(request: HttpRequest, kind: str) -> JsonResponse:
     data: QueryDict = request.POST
     if kind == "case":
         # The same count of exact-NIK lookups as the intake page (an oracle otherwise).
-        from cases.views import intake_lookups_allowed
+        from cases.views.intake import intake_lookups_allowed
 
         if not intake_lookups_allowed(request):
             return _refused(429, _("Too many NIK checks in a short time. Try again later."))

@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from cases.forms import VisitForm
-from cases.views_outbox import field_user
+from cases.views.outbox import field_user
 from psm.release import release
 
 # What the service worker precaches besides the pages (in the order pages load them).

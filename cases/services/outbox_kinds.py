@@ -21,7 +21,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from cases import services
-from cases.forms_outbox import FieldAttachmentForm, FieldIntakeForm, FieldNoteForm, FieldVisitForm
+from cases.forms.outbox import FieldAttachmentForm, FieldIntakeForm, FieldNoteForm, FieldVisitForm
 from cases.models import Attachment, Case, CaseEvent, Visit
 from psm.accounts.models import User
 

@@ -14,12 +14,12 @@ import django_filters
 from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Lookup, Q, QuerySet, Value, When
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from cases.forms_queue import PersonField
+from cases.forms.queue import PersonField
 from cases.models import PRIORITY_RANK, Beneficiary, Case, Category, Priority
 from cases.rows import RowNames
 from cases.selectors import cases_visible_to
@@ -71,24 +71,6 @@ def overdue_q(now: Any = None) -> Q:
     """Open cases still waiting for Dinsos' first response after their due time."""
     now = now or timezone.now()
     return _open() & Q(first_response_at__isnull=True, due_at__lt=now)
-
-
-class AnyOf(Lookup):  # type: ignore[type-arg]
-    """`field__any_of=<queryset of ids>`: `field = ANY(ARRAY(SELECT ...))`.
-
-    The list is read first (an InitPlan), so PostgreSQL walks an index on the field once per
-    id. `IN (SELECT ...)` let the planner hash-join instead, reading every open case (at
-    100k cases: 5,000 rows for the 111 cases of people who left)."""
-
-    lookup_name = "any_of"
-
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = compiler.compile(self.rhs)
-        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
-
-
-Case._meta.get_field("assignee").register_lookup(AnyOf)
 
 
 class PersonFilter(django_filters.ModelChoiceFilter):

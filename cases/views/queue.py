@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from cases.forms_queue import BulkActionForm, person_label
-from cases.queues import assignees_with_workload, case_queue, people_search
+from cases.forms.queue import BulkActionForm, person_label
 from cases.selectors import cases_visible_to
+from cases.selectors.queue import assignees_with_workload, case_queue, people_search
 from cases.services.bulk import cases_bulk_apply
 from psm.accounts.access import require_officer
 from psm.accounts.models import User

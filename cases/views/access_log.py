@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from cases.forms_access_log import AccessLogFilterForm
+from cases.forms.access_log import AccessLogFilterForm
 from cases.models import Beneficiary, Case
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.selectors import access_log_for_people, access_log_search
