@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, Func, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from psm.accounts.models import User
 from psm.crypto import nik_hash
@@ -18,6 +19,7 @@ from volunteers.models import (
     Training,
     TrainingParticipant,
     Volunteer,
+    VolunteerHistory,
     previous_month,
 )
 
@@ -187,3 +189,61 @@ def search_filter(term: str) -> Q:
         # NIK and phone are encrypted at rest: a full NIK is found through its keyed hash.
         q |= Q(nik_hash=nik_hash(term))
     return q
+
+
+# --- history ------------------------------------------------------------------------------
+HISTORY_ROWS = 50
+# Snapshot columns a person does not read as a change of the profile.
+_NOT_CHANGES = frozenset({"id", "user", "created_at", "updated_at", "nik_hash"})
+
+
+def volunteer_history(*, user: User, volunteer: Volunteer) -> list[VolunteerHistory]:
+    """The volunteer's latest history rows for officers (nobody else sees them), newest
+    first. A row no service annotated (a bulk write, the admin) gets its change from the
+    snapshot before it and its actor from the audit context."""
+    if not user.is_officer:
+        return []
+    # One row more than shown: the snapshot the oldest shown row is compared with.
+    rows = list(
+        VolunteerHistory.objects.filter(pgh_obj=volunteer)
+        .select_related("actor", "pgh_context", "kelurahan")
+        .order_by("-pgh_created_at", "-pgh_id")[: HISTORY_ROWS + 1]
+    )
+    fields = [
+        f
+        for f in VolunteerHistory._meta.concrete_fields
+        if f.name in {g.name for g in Volunteer._meta.concrete_fields} - _NOT_CHANGES
+    ]
+    unannotated = [row for row in rows if row.changes is None]
+    actors = {
+        row.pgh_context.metadata.get("user")
+        for row in unannotated
+        if row.pgh_context is not None
+    }
+    people = User.objects.in_bulk([pk for pk in actors if isinstance(pk, int)])
+    for index, row in enumerate(rows):
+        if row.changes is not None:
+            continue
+        context = row.pgh_context.metadata if row.pgh_context is not None else {}
+        row.actor = people.get(context.get("user"))
+        before = next(
+            (r for r in rows[index + 1 :] if r.pgh_label in VolunteerHistory.SNAPSHOT_LABELS),
+            None,
+        )
+        row.changes = {
+            f.name: [_shown(before, f) if before else "", _shown(row, f)]
+            for f in fields
+            if before is None or _shown(before, f) != _shown(row, f)
+        }
+        if before is not None and before.nik_hash != row.nik_hash:
+            row.changes["nik"] = ["", str(_("(changed)"))]
+    return rows[:HISTORY_ROWS]
+
+
+def _shown(row: VolunteerHistory, field: Any) -> str:
+    value = getattr(row, field.name)
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -29,7 +29,7 @@ from psm.dates import validate_past_date
 from psm.fields import InternationalPhoneNumberField
 from psm.nik import NikField, parse_nik
 from psm.spreadsheet import from_text
-from volunteers.models import Kelurahan, Volunteer, VolunteerChange, change_label
+from volunteers.models import Kelurahan, Volunteer, VolunteerHistory, change_label
 from volunteers.resources import COLUMNS, FORMATS, REQUIRED_COLUMNS
 from volunteers.services.roster import (
     _diff,
@@ -411,7 +411,7 @@ def roster_import(
                     status_reason=row.data["status_reason"],
                     actor=actor,
                     base_url=base_url,
-                    action=VolunteerChange.Action.IMPORTED,
+                    action=VolunteerHistory.Action.IMPORTED,
                     **profile,
                 )
                 continue
@@ -420,7 +420,7 @@ def roster_import(
                 volunteer=volunteer,
                 data=profile,
                 actor=actor,
-                action=VolunteerChange.Action.IMPORTED,
+                action=VolunteerHistory.Action.IMPORTED,
             )
             if "status" in row.changes or "status_reason" in row.changes:
                 volunteer_set_status(
