@@ -45,9 +45,7 @@ def last_case_activity(user_ref: str = "pk") -> Greatest:
     user = OuterRef(user_ref)
     return Greatest(
         *(
-            Subquery(
-                model.objects.filter(**{field: user}).order_by(f"-{at}").values(at)[:1]
-            )
+            Subquery(model.objects.filter(**{field: user}).order_by(f"-{at}").values(at)[:1])
             for model, field, at in _OWN_CASE_ACTIONS
         )
     )

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import pghistory
+import pghistory.models
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
@@ -56,7 +58,7 @@ class Kelurahan(models.Model):
         return self.name
 
 
-class Volunteer(models.Model):
+class Volunteer(models.Model):  # type: ignore[django-manager-missing]  # pghistory FK
     """A PSM volunteer's profile; the login is `user` (role volunteer)."""
 
     class Status(models.TextChoices):
@@ -147,8 +149,10 @@ class Volunteer(models.Model):
 # as its hash). The roster services then annotate their own row with the action, the actor
 # and the change as a person reads it (volunteers/services/roster.py, numbers masked), which
 # also covers the login's name, email and phone, kept on another table.
-class VolunteerHistory(
-    pghistory.create_event_model(
+if TYPE_CHECKING:  # the generated base is dynamic: its columns are declared below
+    _VolunteerEvent = pghistory.models.Event
+else:
+    _VolunteerEvent = pghistory.create_event_model(
         Volunteer,
         pghistory.InsertEvent(),
         pghistory.UpdateEvent(),
@@ -157,7 +161,14 @@ class VolunteerHistory(
         exclude=["nik", "whatsapp"],
         obj_field=pghistory.ObjForeignKey(related_name="audit_history"),
     )
-):
+
+
+class VolunteerHistory(_VolunteerEvent):
+    if TYPE_CHECKING:
+        pgh_obj: Volunteer
+        pgh_context: Any
+        nik_hash: str | None
+
     class Action(models.TextChoices):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
@@ -203,7 +214,7 @@ class VolunteerHistory(
     @property
     def action_label(self) -> str:
         if self.action:
-            return str(self.get_action_display())
+            return str(self.Action(self.action).label)
         created = self.pgh_label == "insert"
         return str(self.Action.CREATED.label if created else self.Action.UPDATED.label)
 

@@ -216,9 +216,7 @@ def volunteer_history(*, user: User, volunteer: Volunteer) -> list[VolunteerHist
     ]
     unannotated = [row for row in rows if row.changes is None]
     actors = {
-        row.pgh_context.metadata.get("user")
-        for row in unannotated
-        if row.pgh_context is not None
+        row.pgh_context.metadata.get("user") for row in unannotated if row.pgh_context is not None
     }
     people = User.objects.in_bulk([pk for pk in actors if isinstance(pk, int)])
     for index, row in enumerate(rows):
@@ -236,7 +234,7 @@ def volunteer_history(*, user: User, volunteer: Volunteer) -> list[VolunteerHist
             if before is None or _shown(before, f) != _shown(row, f)
         }
         if before is not None and before.nik_hash != row.nik_hash:
-            row.changes["nik"] = ["", str(_("(changed)"))]
+            row.changes["nik"] = ["", str(_("changed"))]
     return rows[:HISTORY_ROWS]
 
 
