@@ -261,6 +261,9 @@ REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
 # The role home's template and context: a function `fn(*, user) -> (template, context)` of
 # an app above psm (psm imports no app: the layers contract of `make lint`).
 PSM_HOME_CONTEXT = "cases.selectors.home.home_context"
+# A volunteer's case numbers (roster, profile, report pre-fill): an object of `cases` with the
+# methods of volunteers.caseload.Caseload, so volunteers never import cases (layers contract).
+PSM_VOLUNTEER_CASELOAD = "cases.selectors.caseload.CASELOAD"
 PSM_REMINDER_SWEEPERS: list[str] = env.list(
     "PSM_REMINDER_SWEEPERS",
     default=[

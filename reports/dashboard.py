@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import TREND_TIME_ZONE, Case, Category, Priority
+from cases.selectors.caseload import case_active_sql
 from volunteers.models import Kelurahan
-from volunteers.selectors import active_cutoff, case_active_sql
+from volunteers.selectors import active_cutoff
 
 OPEN = [str(s) for s in Case.OPEN_STATUSES]
 PRIORITIES = [str(p) for p in Priority.values]

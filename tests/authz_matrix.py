@@ -567,14 +567,14 @@ MATRIX: dict[str, Entry] = {
     "admin:axes_accessattempt_add": admin_model_page(admin=403),
     "admin:axes_accessfailurelog_add": admin_model_page(admin=403),
     "admin:volunteers_volunteer_add": admin_model_page(admin=403),
-    "admin:volunteers_volunteerchange_add": admin_model_page(admin=403),
+    "admin:volunteers_volunteerhistory_add": admin_model_page(admin=403),
     "admin:volunteers_training_add": admin_model_page(admin=403),
     "admin:volunteers_trainingparticipant_add": admin_model_page(admin=403),
     "admin:volunteers_activityreport_add": admin_model_page(admin=403),
     "admin:volunteers_volunteer_delete": admin_model_page(
         admin=403, obj=admin_object, scoped=False
     ),
-    "admin:volunteers_volunteerchange_delete": admin_model_page(
+    "admin:volunteers_volunteerhistory_delete": admin_model_page(
         admin=403, obj=admin_object, scoped=False
     ),
     "admin:volunteers_training_delete": admin_model_page(admin=403, obj=admin_object, scoped=False),

@@ -119,7 +119,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "workload": selectors.workload_by_status(volunteer),
         "trainings": selectors.volunteer_trainings(volunteer),
         "reports": selectors.volunteer_reports(volunteer)[:12],
-        "changes": volunteer.changes.select_related("actor")[:50] if user.is_officer else [],
+        "changes": selectors.volunteer_history(user=user, volunteer=volunteer),
         "can_edit": user.is_admin_role,
         "last_month": selectors.last_month(),
     }

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from psm.accounts.models import User
-from volunteers.models import Volunteer, VolunteerChange
+from volunteers.models import Volunteer, VolunteerHistory
 from volunteers.services.importing.validation import ImportResult, roster_validate
 from volunteers.services.roster import volunteer_create, volunteer_set_status, volunteer_update
 
@@ -44,7 +44,7 @@ def roster_import(
                     status_reason=row.data["status_reason"],
                     actor=actor,
                     base_url=base_url,
-                    action=VolunteerChange.Action.IMPORTED,
+                    action=VolunteerHistory.Action.IMPORTED,
                     **profile,
                 )
                 continue
@@ -53,7 +53,7 @@ def roster_import(
                 volunteer=volunteer,
                 data=profile,
                 actor=actor,
-                action=VolunteerChange.Action.IMPORTED,
+                action=VolunteerHistory.Action.IMPORTED,
             )
             if "status" in row.changes or "status_reason" in row.changes:
                 volunteer_set_status(
