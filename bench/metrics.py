@@ -300,6 +300,8 @@ def _request_costs(url: str, n: int = 15, user: str = STAFF) -> tuple[float, flo
     from django.test.utils import CaptureQueriesContext
 
     client = _client(user)
+    status = client.get(url).status_code
+    assert status == 200, (url, user, status)  # a redirect to a login would time nothing
     total, _all = _median_ms(lambda: client.get(url), n)
     sql = []
     for _ in range(n):
