@@ -610,7 +610,9 @@ def explain(main_url: str) -> str:
 # --- the run --------------------------------------------------------------------------
 def _uptime() -> str:
     """`uptime` as printed (the machine is shared: the load goes with the figures)."""
-    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+    # In UTC: django.setup() sets TZ to TIME_ZONE for this process and its children.
+    env = {**os.environ, "TZ": "UTC"}
+    return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
 
 
 def _machine() -> dict[str, Any]:
