@@ -33,7 +33,7 @@ def _at_full(scale: int) -> str:
 
 
 def m1(ratio: float, server_ms: float, scale: int) -> tuple[str, bool]:
-    label = f"≤ {M1_RATIO_MAX:g} at every scale; ≤ {M1_MS_MAX} ms at 1M" + _at_full(scale)
+    label = f"≤ {M1_RATIO_MAX:.1f} at every scale; ≤ {M1_MS_MAX} ms at 1M" + _at_full(scale)
     return label, ratio <= M1_RATIO_MAX and (scale < FULL_SCALE or server_ms <= M1_MS_MAX)
 
 
@@ -52,7 +52,7 @@ def m4(growth: int, worst: int) -> tuple[str, bool]:
     )
 
 
-M5_LABEL = f"≤ {M5_RATIO_MAX:g}; ≤ {M5_IDLE_MAX:g}"
+M5_LABEL = f"≤ {M5_RATIO_MAX:.1f}; ≤ {M5_IDLE_MAX:g}"
 
 
 def m5(ratio: float, idle_ratio: float) -> tuple[str, bool]:
