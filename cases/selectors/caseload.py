@@ -28,7 +28,7 @@ def _count(qs: QuerySet[Any], group: str) -> Coalesce:
 # --- last case activity -------------------------------------------------------------------
 # ONE meaning of "last case activity", used by the roster, the volunteer page, the 30-day
 # inactivity reminder (cases/reminders.py) and the dashboard's "active in 30 days"
-# (cases/dashboard.py): the latest time the volunteer themself acted on a case: filed it,
+# (reports/dashboard.py): the latest time the volunteer themself acted on a case: filed it,
 # wrote an event on its timeline (a note, a status change, an attachment, ...) or logged a
 # visit. What others do on their cases does not count: it says nothing about the volunteer.
 # (model, its user field, its time field): the volunteer's own actions.
