@@ -209,6 +209,7 @@ def _case_sql(q: Q) -> tuple[str, list[Any]]:
     """A rule of cases.models (a Q on Case) as a condition on `cases_case c`, with its
     values as parameters: the hand SQL below states no rule of its own."""
     query = Case.objects.filter(q).query
+    # Django's own relabelling (the one it uses for subqueries): columns read c."due_at".
     query.change_aliases({Case._meta.db_table: "c"})
     sql, params = query.get_compiler(connection=connection).compile(query.where)
     return sql, list(params)
