@@ -225,6 +225,8 @@ class VolunteerHistory(_VolunteerEvent):
         rows = []
         for name, pair in (self.changes or {}).items():
             old, new = ([*pair, "", ""] if isinstance(pair, list | tuple) else ["", ""])[:2]
+            if old in (None, "") and new in (None, ""):
+                continue  # an empty field of a new record: nothing to read
             rows.append((change_label(name), change_value(name, old), change_value(name, new)))
         return rows
 
