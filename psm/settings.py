@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "psm.accounts",
     "psm.notifications",
     "psm.accesslog",
+    "psm.ui",
     "volunteers",
     "cases",
 ]

@@ -1,6 +1,7 @@
 """The Python-drawn parts of the busiest pages (bench M1/M2) say what the templates said:
-psm.fastforms against crispy-forms, cases.rows against the queue's SQL rule, and the
-dashboard's long tables against humanize's number format."""
+psm.ui.fields against crispy-forms, cases.display against the queue's SQL rule, the
+dashboard's long tables against humanize's number format, psm.ui's badges and dates against
+what the templates draw with the same definitions."""
 
 from __future__ import annotations
 
@@ -20,11 +21,12 @@ from cases.forms_dashboard import DashboardForm
 from cases.forms_queue import BulkActionForm
 from cases.models import Case
 from cases.queues import CaseFilter, needs_reassignment_q
-from cases.rows import needs_reassignment, short_datetime
+from cases.display import needs_reassignment
 from cases.services import case_assign
 from cases.views_dashboard import _long_tables
 from psm.accounts.models import User
-from psm.fastforms import render_field
+from psm.ui.dates import list_datetime
+from psm.ui.fields import render_field
 from tests.cases_support import file_case
 
 pytestmark = pytest.mark.django_db
@@ -141,7 +143,7 @@ def test_an_error_is_announced_with_its_field():
 
 
 def test_the_python_reassignment_rule_is_the_sql_one(petugas, relawan_alalak, relawan_kuin):
-    """cases.rows.needs_reassignment (drawn per row) agrees with needs_reassignment_q (the
+    """cases.display.needs_reassignment (drawn per row) agrees with needs_reassignment_q (the
     queue's filter) for every kind of assignee and state."""
     from volunteers.models import Volunteer
 
@@ -187,8 +189,8 @@ def test_short_datetime_is_the_date_filter():
     moment = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)  # 1 Jan in WITA
     with translation.override("id"):
         expected = date(timezone.localtime(moment), "d M Y H:i")
-        assert short_datetime(moment) == expected == "01 Jan 2027 07:30"
-    assert short_datetime(None) == "—"
+        assert list_datetime(moment) == expected == "01 Jan 2027 07:30"
+    assert list_datetime(None) == "—"
 
 
 def test_queue_rows_escape_what_people_typed(login, petugas, relawan_alalak):
