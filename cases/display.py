@@ -37,7 +37,7 @@ def priority_badge(priority: str, label: str) -> SafeString:
 def due_badge(state: str) -> SafeString:
     """The badge of a first-response due state ("overdue", "due_soon"; "" draws nothing)."""
     if state not in DUE_STATES:
-        return SafeString("")
+        return SafeString()
     words, tone = DUE_STATES[state]
     return badge(words, tone, data_due_state=state)
 
@@ -71,7 +71,7 @@ def queue_rows(
     rows = []
     for case in cases:
         due = dues.get(case.due_state)
-        flags = (due,) if due else ()
+        flags: tuple[SafeString, ...] = (due,) if due else ()
         if needs_reassignment(case):
             flags = (*flags, reassign)
         rows.append(
@@ -82,7 +82,8 @@ def queue_rows(
                 person=case.beneficiary.name,
                 category=names.categories.get(case.category_id, ""),
                 area=names.kelurahan.get(case.kelurahan_id, ""),
-                priority=priorities.get(case.priority) or priority_badge(case.priority, case.priority),
+                priority=priorities.get(case.priority)
+                or priority_badge(case.priority, case.priority),
                 urgent=case.priority == Priority.EMERGENCY,
                 status=statuses.get(case.status, case.status),
                 badges=flags,

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from cases.display import RowNames
 from cases.forms_queue import PersonField
 from cases.models import PRIORITY_RANK, Beneficiary, Case, Category, Priority
-from cases.display import RowNames
 from cases.selectors import cases_visible_to
 from cases.services import assignable_users, departed_users
 from cases.services.reference import reference_normal, reference_prefix, reference_re
@@ -284,9 +284,9 @@ def _annotated(qs: QuerySet[Case], user: User) -> QuerySet[Case]:
 
 
 RELATED = ("beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by")
-# What a list row shows (cases.display, drawn by psm.ui.rows): category and kelurahan names come from the filter's
-# choice lists, so the page's row query joins 4 tables, not 9. With 9 PostgreSQL spent
-# 40 ms planning it for 2 ms of execution (bench M2, 100k cases).
+# What a list row shows (cases.display, drawn by psm.ui.rows): category and kelurahan names
+# come from the filter's choice lists, so the page's row query joins 4 tables, not 9. With 9
+# PostgreSQL spent 40 ms planning it for 2 ms of execution (bench M2, 100k cases).
 ROW_FIELDS = (
     "id",
     "reference",

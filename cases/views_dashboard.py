@@ -21,7 +21,9 @@ def _long_tables(board: Any) -> dict[str, SafeString]:
     """The <tbody>s of the three long tables, drawn by psm.ui.tables (bench M1)."""
     return {
         "category_rows": count_rows(board.by_category, empty=_("No cases in this period.")),
-        "kelurahan_rows": area_count_rows((r.name, r.kecamatan, r.count) for r in board.by_kelurahan),
+        "kelurahan_rows": area_count_rows(
+            (r.name, r.kecamatan, r.count) for r in board.by_kelurahan
+        ),
         "trend_rows": week_rows(board.trend),
     }
 

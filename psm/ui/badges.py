@@ -38,11 +38,13 @@ def _attributes(data: dict[str, object]) -> SafeString:
     return SafeString("".join(out))
 
 
-def badge(text: object, tone: str, *, pill: bool = False, extra: str = "", **data: object) -> SafeString:
+def badge(
+    text: object, tone: str, *, pill: bool = False, extra: str = "", **data: object
+) -> SafeString:
     """`<span class="badge text-bg-danger" data-...>text</span>`; text is escaped unless safe."""
     return format_html(
         '<span class="{}"{}>{}</span>',
         badge_class(tone, pill=pill, extra=extra),
         _attributes(data),
-        conditional_escape(text),
+        conditional_escape(str(text)),  # str() of a SafeString is itself: kept safe
     )
