@@ -34,10 +34,10 @@ def priority_badge(priority: str, label: str) -> SafeString:
     return badge(label, PRIORITY_TONE.get(priority, PRIORITY_TONE_OTHER))  # type: ignore[call-overload]
 
 
-def due_badge(state: str) -> SafeString:
-    """The badge of a first-response due state ("overdue", "due_soon"; "" draws nothing)."""
+def due_badge(state: str) -> SafeString | None:
+    """The badge of a first-response due state ("overdue", "due_soon"); None for ""."""
     if state not in DUE_STATES:
-        return SafeString()
+        return None
     words, tone = DUE_STATES[state]
     return badge(words, tone, data_due_state=state)
 
@@ -66,7 +66,7 @@ def queue_rows(
     detail = reverse("cases:detail", kwargs={"reference": _REF})
     priorities = {value: priority_badge(value, str(label)) for value, label in Priority.choices}
     statuses = {value: str(label) for value, label in Case.Status.choices}
-    dues = {state: due_badge(state) for state in DUE_STATES}
+    dues = {state: drawn for state in DUE_STATES if (drawn := due_badge(state)) is not None}
     reassign = reassignment_badge()
     rows = []
     for case in cases:

@@ -19,9 +19,9 @@ def priority_badge(case: Any) -> SafeString:
 
 
 @register.simple_tag
-def due_badge(case: Any) -> SafeString:
+def due_badge(case: Any) -> SafeString | str:
     """The first response's due state ("Overdue", "Due soon"), or nothing."""
-    return display.due_badge(case.due_state)
+    return display.due_badge(case.due_state) or ""
 
 
 @register.filter

@@ -4,6 +4,7 @@ this module knows tones, not cases."""
 
 from __future__ import annotations
 
+from django.forms.utils import flatatt
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString
 
@@ -27,15 +28,9 @@ def badge_class(tone: str, *, pill: bool = False, extra: str = "") -> str:
 
 def _attributes(data: dict[str, object]) -> SafeString:
     """` data-due-state="overdue"` from data_due_state="overdue" (a template tag's keyword
-    cannot hold a hyphen); True draws the bare attribute (`hidden`), None and False nothing."""
-    out = []
-    for key, value in data.items():
-        name = key.replace("_", "-")
-        if value is True:
-            out.append(format_html(" {}", name))
-        elif value is not None and value is not False:
-            out.append(format_html(' {}="{}"', name, value))
-    return SafeString("".join(out))
+    cannot hold a hyphen); True draws the bare attribute (`hidden`), None and False nothing
+    (Django's flatatt)."""
+    return flatatt({key.replace("_", "-"): value for key, value in data.items()})
 
 
 def badge(

@@ -17,7 +17,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -107,7 +107,7 @@ def render_rows(rows: Iterable[QueueRow], *, selectable: bool, selected: set[str
                 row.priority,
                 label["status"],
                 row.status,
-                SafeString("".join(" " + b for b in row.badges)),
+                format_html_join("", " {}", ((b,) for b in row.badges)),
                 label["assignee"],
                 row.assignee or "—",
                 label["filed"],
@@ -116,4 +116,4 @@ def render_rows(rows: Iterable[QueueRow], *, selectable: bool, selected: set[str
                 list_datetime(row.due),
             )
         )
-    return SafeString("".join(out))
+    return format_html_join("", "{}", ((row,) for row in out))
