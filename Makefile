@@ -30,7 +30,7 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 	PSM_TESTING=1 bash scripts/with-db.sh $(VENV)/bin/mypy .
 	PSM_TESTING=1 bash scripts/with-db.sh $(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/bandit -q -c pyproject.toml -r psm cases volunteers
+	$(VENV)/bin/bandit -q -c pyproject.toml -r psm cases volunteers reports
 
 ## worker: a Celery worker with beat (REDIS_URL or the embedded broker)
 worker: $(STAMP)

@@ -122,7 +122,7 @@ def intake_available() -> bool:
     """True once /cases/new/ is the real intake view (not the placeholder route)."""
     from django.urls import resolve
 
-    from cases import views_queue
+    from cases.views import queue as views_queue
 
     return resolve("/cases/new/").func is not views_queue.case_list
 

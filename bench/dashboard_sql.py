@@ -82,9 +82,9 @@ GROUP BY k.kecamatan_id
 
 
 def _volunteers_sql() -> str:
-    """VOLUNTEERS with the app's one "active" rule (volunteers.selectors.case_active_sql:
+    """VOLUNTEERS with the app's one "active" rule (cases.selectors.caseload.case_active_sql:
     the volunteer filed a case, wrote an event or logged a visit since %(active)s)."""
-    from volunteers.selectors import case_active_sql
+    from cases.selectors.caseload import case_active_sql
 
     active, _cutoffs = case_active_sql("v.user_id", dt.datetime.now(dt.UTC))
     return VOLUNTEERS.replace("{active}", active.replace("%s", "%(active)s"))

@@ -35,10 +35,13 @@ def base_url() -> str:
 
 def main_name(scale: int) -> str:
     """psm_bench for the full million; psm_bench_100k etc. for other scales, so a quick run
-    and the full run keep their seeds side by side (and both skip seeding next time)."""
+    and the full run keep their seeds side by side (and both skip seeding next time).
+    BENCH_DB_PREFIX replaces "psm_bench", so two people benchmarking on one PostgreSQL
+    (BENCH_DB_PREFIX=psm_bench_alice) do not reseed or load each other's databases."""
+    prefix = os.environ.get("BENCH_DB_PREFIX") or "psm_bench"
     if scale == 1_000_000:
-        return "psm_bench"
-    return f"psm_bench_{scale // 1000}k" if scale % 1000 == 0 else f"psm_bench_{scale}"
+        return prefix
+    return f"{prefix}_{scale // 1000}k" if scale % 1000 == 0 else f"{prefix}_{scale}"
 
 
 def bench_url(name: str) -> str:

@@ -1,4 +1,5 @@
-"""M1-M7 as defined in issue 7: each a ratio measured in this run, with its absolute figure."""
+"""M1-M9 as defined in issues 7 and 16: each a ratio measured in this run, with its absolute
+figure; the targets they are judged by are in bench/targets.py."""
 
 from __future__ import annotations
 
@@ -18,17 +19,26 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from bench import adapters
+from bench import adapters, targets
 from bench.db import ROOT, connect
 from bench.server import Gunicorn, collectstatic, session_for, wrk
 
 RESULTS = ROOT / "bench" / "results"
 STAFF = "bench_staff_01"
 SUPERVISOR = "bench_kabid_1"
+# M8 compares our lists with the Django admin's as ONE user: the seed's admin (role admin,
+# is_staff, is_superuser) is an officer, so it sees every case and the triage queue too.
+ADMIN = "bench_admin"
 LIST_URL = "/cases/?status=in_progress"
 # Staff search every day: by name (the seed's most common given name), by reference prefix.
 SEARCH_URLS = {"name": "/cases/?q=Siti", "reference": "/cases/?q=BJM-2024-0001"}
 TRIAGE_URL = "/triage/"
+# The admin's changelist of cases on each page's filter. The triage queue's default is
+# "waiting for triage (new, verified) OR the assignee has left"; the admin's URL can say
+# only the first branch (a lookup through a relation, assignee__is_active, is refused
+# unless it is in list_filter), so its triage equivalent is `status__in=new,verified`.
+ADMIN_LIST_URL = "/admin/cases/case/?status__exact=in_progress"
+ADMIN_TRIAGE_URL = "/admin/cases/case/?status__in=new,verified"
 ROWS = 50  # a list page
 
 
@@ -66,11 +76,11 @@ def _client(username: str) -> Any:
 
 
 # --- M1 ---------------------------------------------------------------------------------
-def m1_dashboard(main_url: str, n: int = 15) -> Result:
+def m1_dashboard(main_url: str, scale: int, n: int = 15) -> Result:
     from django.utils import timezone
 
     from bench import dashboard_sql
-    from cases.dashboard import DashboardFilter, dashboard_numbers
+    from reports.dashboard import DashboardFilter, dashboard_numbers
 
     client = _client(SUPERVISOR)
 
@@ -93,13 +103,14 @@ def m1_dashboard(main_url: str, n: int = 15) -> Result:
     board = dashboard_numbers(f, now=now)
     diffs = dashboard_sql.compare(mine, board) + dashboard_sql.compare(raw, board)
     ratio = server_ms / sql_ms
+    target, passed = targets.m1(ratio, server_ms, scale)
     return Result(
         "M1",
         "dashboard server time ÷ hand-written SQL (median, warm)",
         ratio,
         f"{server_ms:.0f} ms vs {sql_ms:.0f} ms SQL ({raw_ms:.0f} ms with the trend from cases)",
-        "≤ 1.3 and ≤ 300 ms",
-        ratio <= 1.3 and server_ms <= 300,
+        target,
+        passed,
         "same numbers" if not diffs else "NUMBERS DIFFER: " + "; ".join(diffs)[:300],
         {
             "server_ms": server_all,
@@ -134,7 +145,7 @@ def m4_query_counts(main_url: str) -> Result:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import cases.queues
+    import cases.selectors.queue
 
     volunteer = _volunteer_username(main_url)
     pages: list[tuple[str, str, str, dict[str, str]]] = [
@@ -148,7 +159,7 @@ def m4_query_counts(main_url: str) -> Result:
     ]
     clients = {u: _client(u) for u in {STAFF, SUPERVISOR, volunteer}}
     rows = {}
-    original = cases.queues.PAGE_SIZE
+    original = cases.selectors.queue.PAGE_SIZE
 
     def count(user: str, url: str, headers: dict[str, str]) -> int:
         clients[user].get(url, **headers)  # warm (sessions, caches)
@@ -161,21 +172,22 @@ def m4_query_counts(main_url: str) -> Result:
         for name, url, user, headers in pages:
             counts = []
             for size in (5, 50):
-                cases.queues.PAGE_SIZE = size
+                cases.selectors.queue.PAGE_SIZE = size
                 counts.append(count(user, url, headers))
             rows[name] = {"at_5": counts[0], "at_50": counts[1]}
     finally:
-        cases.queues.PAGE_SIZE = original
+        cases.selectors.queue.PAGE_SIZE = original
     worst_growth = max(r["at_50"] - r["at_5"] for r in rows.values() if "at_5" in r)
     worst = max(r["at_50"] for r in rows.values() if "at_50" in r)
     detail = "; ".join(f"{k} {v['at_5']}/{v['at_50']}" for k, v in rows.items() if "at_5" in v)
+    target, passed = targets.m4(worst_growth, worst)
     return Result(
         "M4",
         "queries per page at 50 rows − at 5 rows (every list/dashboard page)",
         float(worst_growth),
         f"max {worst} queries/page ({detail})",
-        "0; and ≤ 12",
-        worst_growth == 0 and worst <= 12,
+        target,
+        passed,
         "case detail page: checked by tests/test_cases_access.py (queries constant with history)",
         rows,
     )
@@ -195,7 +207,7 @@ def m5_reminders(main_url: str) -> Result:
             "reminder sweep (10k due) ÷ one INSERT…SELECT…ON CONFLICT; idle ÷ first",
             None,
             "—",
-            "≤ 2.0; ≤ 0.05",
+            targets.M5_LABEL,
             None,
             f"not measured: {exc}",
         )
@@ -221,14 +233,15 @@ def m5_reminders(main_url: str) -> Result:
     finally:
         _restore_due_cases(main_url, due)
     ratio = first / sql
+    target, passed = targets.m5(ratio, idle / first)
     return Result(
         "M5",
         "reminder sweep (10k due) ÷ one INSERT…SELECT…ON CONFLICT; idle ÷ first",
         ratio,
         f"sweep {first * 1000:.0f} ms ({made} rows), SQL {sql * 1000:.0f} ms ({made_sql} rows),"
         f" idle sweep {idle * 1000:.0f} ms (÷ first {idle / first:.3f})",
-        "≤ 2.0; ≤ 0.05",
-        ratio <= 2.0 and idle / first <= 0.05,
+        target,
+        passed,
     )
 
 
@@ -280,13 +293,15 @@ def vacuum(url: str, *tables: str) -> None:
 
 
 # --- M2, M3, M6, M7: over HTTP --------------------------------------------------------
-def _request_costs(url: str, n: int = 15) -> tuple[float, float, int]:
+def _request_costs(url: str, n: int = 15, user: str = STAFF) -> tuple[float, float, int]:
     """Median time of one request in this process (Django test client), the SQL time in
-    it and the number of queries: the "why" of M2's figure."""
+    it and the number of queries: the "why" of M2's and M8's figures."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    client = _client(STAFF)
+    client = _client(user)
+    status = client.get(url).status_code
+    assert status == 200, (url, user, status)  # a redirect to a login would time nothing
     total, _all = _median_ms(lambda: client.get(url), n)
     sql = []
     for _ in range(n):
@@ -296,11 +311,14 @@ def _request_costs(url: str, n: int = 15) -> tuple[float, float, int]:
     return total, statistics.median(sql), len(queries.captured_queries)
 
 
-def warm_up(server: Gunicorn, cookie: str) -> None:
+WARM_PATHS = ("/bench/minimal/", LIST_URL, TRIAGE_URL, "/cases/new/", "/dashboard/")
+
+
+def warm_up(server: Gunicorn, cookie: str, paths: tuple[str, ...] = WARM_PATHS) -> None:
     """Every worker serves every measured page before anything is timed: a fresh worker's
     first requests compile templates and open its database connection (hundreds of ms),
     which made M3's p95 (2 connections, ~400 requests) a measure of start-up."""
-    for path in ("/bench/minimal/", LIST_URL, TRIAGE_URL, "/cases/new/", "/dashboard/"):
+    for path in paths:
         wrk(server.base + path, cookie=cookie, duration=2, connections=2 * server.workers)
 
 
@@ -318,20 +336,68 @@ def m2_throughput(server: Gunicorn, cookie: str, duration: int) -> list[Result]:
         r = wrk(server.base + url, cookie=cookie, duration=duration, connections=conns)
         ratio = r.rps / minimal.rps
         page_ms, sql_ms, queries = _request_costs(url)
+        target, passed = targets.m2(ratio, r.errors)
         out.append(
             Result(
                 metric,
                 f"{name} throughput ÷ minimal logged-in view (wrk, same gunicorn)",
                 ratio,
                 f"{r.rps:.0f} req/s vs {minimal.rps:.0f} req/s; errors {r.errors}",
-                "≥ 0.5",
-                ratio >= 0.5 and r.errors == 0,
+                target,
+                passed,
                 f"one request in-process: {page_ms:.1f} ms, of which SQL {sql_ms:.1f} ms"
                 f" in {queries} queries; the minimal view's whole request {minimal_ms:.1f} ms",
                 details={
                     "page": asdict(r),
                     "minimal": asdict(minimal),
                     "in_process_ms": {"page": page_ms, "sql": sql_ms, "minimal": minimal_ms},
+                },
+            )
+        )
+    return out
+
+
+def m8_versus_admin(server: Gunicorn, cookie: str, duration: int) -> list[Result]:
+    """Our case list and triage queue ÷ the Django admin's changelist of cases on the same
+    filter: same gunicorn, same user (ADMIN, whose session is `cookie`), same wrk load."""
+    conns = server.workers
+    warm_up(server, cookie, (LIST_URL, TRIAGE_URL, ADMIN_LIST_URL, ADMIN_TRIAGE_URL))
+    out = []
+    for metric, name, url, admin_url in (
+        ("M8a", "case list", LIST_URL, ADMIN_LIST_URL),
+        ("M8b", "triage queue", TRIAGE_URL, ADMIN_TRIAGE_URL),
+    ):
+        r = wrk(server.base + url, cookie=cookie, duration=duration, connections=conns)
+        a = wrk(server.base + admin_url, cookie=cookie, duration=duration, connections=conns)
+        ratio = r.rps / a.rps if a.rps else 0.0
+        page_ms, page_sql, page_q = _request_costs(url, user=ADMIN)
+        admin_ms, admin_sql, admin_q = _request_costs(admin_url, user=ADMIN)
+        target, passed = targets.m8(ratio, r.errors + a.errors)
+        note = (
+            f"{url} vs {admin_url} as {ADMIN}; one request in-process: ours {page_ms:.1f} ms"
+            f" (SQL {page_sql:.1f} ms in {page_q} queries), the admin's {admin_ms:.1f} ms"
+            f" (SQL {admin_sql:.1f} ms in {admin_q} queries; 100 rows a page to our {ROWS})"
+        )
+        if metric == "M8b":
+            note += "; the admin's filter is the queue's 'waiting for triage' branch only"
+        out.append(
+            Result(
+                metric,
+                f"{name} req/s ÷ the Django admin's changelist, same filter, gunicorn, user",
+                ratio,
+                f"{r.rps:.0f} req/s vs {a.rps:.0f} req/s; errors {r.errors} + {a.errors}",
+                target,
+                passed,
+                note,
+                details={
+                    "page": asdict(r),
+                    "admin": asdict(a),
+                    "in_process_ms": {
+                        "page": page_ms,
+                        "page_sql": page_sql,
+                        "admin": admin_ms,
+                        "admin_sql": admin_sql,
+                    },
                 },
             )
         )
@@ -356,8 +422,9 @@ def m9_results(
     out = []
     for kind, r in big.items():
         ratio = r.p95_ms / small[kind].p95_ms
-        target_ms = 300 if kind == "name" else None
-        ok = ratio <= 1.5 and (target_ms is None or r.p95_ms <= target_ms) and r.errors == 0
+        target, ok = targets.m9(
+            ratio, r.p95_ms, r.errors + small[kind].errors, scale, by_name=kind == "name"
+        )
         out.append(
             Result(
                 "M9" if kind == "name" else f"M9{kind[0]}",
@@ -366,7 +433,7 @@ def m9_results(
                 ratio,
                 f"{r.p95_ms:.0f} ms vs {small[kind].p95_ms:.0f} ms ({r.rps:.1f} req/s,"
                 f" errors {r.errors})",
-                "≤ 300 ms; ≤ 1.5" if target_ms else "≤ 1.5",
+                target,
                 ok,
                 details={"big": asdict(r), "small": asdict(small[kind])},
             )
@@ -379,7 +446,7 @@ def m6_intake(server: Gunicorn, main_url: str, cookie: str, duration: int) -> Re
     try:
         body = adapters.intake_form("@@N@@")
     except adapters.NotAvailable as exc:
-        return Result("M6", what, None, "—", "report; 0 errors", None, f"not measured: {exc}")
+        return Result("M6", what, None, "—", targets.M6_LABEL, None, f"not measured: {exc}")
     from urllib.parse import urlencode
 
     csrf = "b" * 32
@@ -408,7 +475,7 @@ def m6_intake(server: Gunicorn, main_url: str, cookie: str, duration: int) -> Re
         what,
         r.rps,
         f"{r.rps:.0f} intakes/s, p95 {r.p95_ms:.0f} ms, {r.errors} errors, {made} cases stored",
-        "report; 0 errors",
+        targets.M6_LABEL,
         # wrk counts the requests answered within its duration; the few still in flight
         # when it stops are stored too, so every counted one must be (made >= requests).
         r.errors == 0 and made >= r.requests,
@@ -419,7 +486,7 @@ def _fetch(
     base: str, path: str, cookie: str, extra: dict[str, str] | None = None
 ) -> tuple[int, dict[str, str], bytes]:
     parts = urlsplit(base)
-    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    conn = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port, timeout=30)
     headers = {
         "Cookie": cookie,
         "Accept-Encoding": "br, gzip",
@@ -471,15 +538,16 @@ def m7_page_weight(server: Gunicorn, cookie: str) -> list[Result]:
     _s, _h, frag = _fetch(server.base, TRIAGE_URL, cookie, {"HX-Request": "true"})
     _s, _h, full = _fetch(server.base, TRIAGE_URL, cookie)
     frag_gz, full_gz = len(gzip.compress(frag, 6)), len(gzip.compress(full, 6))
-    frag_ratio = frag_gz / full_gz
+    first_label, first_ok = targets.m7a(first / 1024)
+    repeat_label, repeat_ok = targets.m7b(repeat / 1024)
     return [
         Result(
             "M7a",
             f"page weight, first load ({page}, compressed, all assets)",
             first / 1024,
             f"{first / 1024:.1f} KB (HTML {html_gz / 1024:.1f} KB gz + {len(assets)} assets)",
-            "≤ 150 KB",
-            first <= 150 * 1024,
+            first_label,
+            first_ok,
             note,
             {"assets": assets, "html_raw": len(html), "html_gz": html_gz},
         ),
@@ -488,22 +556,21 @@ def m7_page_weight(server: Gunicorn, cookie: str) -> list[Result]:
             f"page weight, repeat visit ({page}; cached assets not refetched)",
             repeat / 1024,
             f"{repeat / 1024:.1f} KB",
-            "≤ 15 KB",
-            repeat <= 15 * 1024,
+            repeat_label,
+            repeat_ok,
             note,
         ),
+        # Retired as a target (issue 16): the fragment is the 50 rows' data. Its size is
+        # still worth watching, so it is printed, in bytes, and judged against nothing.
         Result(
             "M7c",
-            "triage htmx fragment ÷ full page (gzip)",
-            frag_ratio,
-            f"{frag_gz / 1024:.1f} KB vs {full_gz / 1024:.1f} KB gz"
-            f" ({len(frag) / 1024:.0f} vs {len(full) / 1024:.0f} KB raw)",
-            "≤ 0.2",
-            frag_ratio <= 0.2,
-            # ≤ 0.2 means fragment ≤ (page - fragment) / 4: what that leaves each of the rows.
-            f"≤ 0.2 needs the fragment ≤ {(full_gz - frag_gz) / 4 / 1024:.1f} KB gz, about"
-            f" {(full_gz - frag_gz) / 4 / ROWS:.0f} B gz a row; its {ROWS} rows take"
-            f" {frag_gz / ROWS:.0f} B each",
+            f"triage htmx fragment ({TRIAGE_URL}, HX-Request), gzip size in bytes",
+            None,
+            f"{frag_gz:,} B gz ({len(frag):,} B raw, {frag_gz / ROWS:.0f} B gz a row);"
+            f" full page {full_gz:,} B gz",
+            targets.INFO,
+            None,
+            details={"fragment_gz": frag_gz, "fragment_raw": len(frag), "full_gz": full_gz},
         ),
     ]
 
@@ -540,6 +607,13 @@ def explain(main_url: str) -> str:
 
 
 # --- the run --------------------------------------------------------------------------
+def _uptime() -> str:
+    """`uptime` as printed (the machine is shared: the load goes with the figures)."""
+    # In UTC: django.setup() sets TZ to TIME_ZONE for this process and its children.
+    env = {**os.environ, "TZ": "UTC"}
+    return subprocess.run(["uptime"], capture_output=True, text=True, env=env).stdout.strip()
+
+
 def _machine() -> dict[str, Any]:
     mem = 0
     with open("/proc/meminfo") as fh:
@@ -562,6 +636,7 @@ def _machine() -> dict[str, Any]:
         "commit": commit,
         "platform": platform.platform(),
         "loadavg_at_end": os.getloadavg(),
+        "uptime_at_end": _uptime(),
     }
 
 
@@ -569,9 +644,11 @@ def _print_table(results: list[Result]) -> None:
     rows = [("id", "metric", "ratio", "absolute", "target", "result")]
     for r in results:
         verdict = "PASS" if r.passed else ("FAIL" if r.passed is False else "n/a")
+        if r.passed is None and r.target == targets.INFO:
+            verdict = "info"
         ratio = "—" if r.ratio is None else f"{r.ratio:.3g}"
         rows.append((r.id, r.what, ratio, r.absolute, r.target, verdict))
-    widths = [min(70, max(len(str(row[i])) for row in rows)) for i in range(6)]
+    widths = [min(80, max(len(str(row[i])) for row in rows)) for i in range(6)]
     for i, row in enumerate(rows):
         print("  ".join(str(c)[: widths[j]].ljust(widths[j]) for j, c in enumerate(row)))
         if i == 0:
@@ -588,6 +665,8 @@ def run_all(args: Any, *, seeds: dict[str, Any], main_url: str, small_url: str) 
         return not only or metric in only
 
     started = time.perf_counter()
+    uptime_at_start = _uptime()
+    print(f"load at start: {uptime_at_start}", flush=True)
     results: list[Result] = []
     RESULTS.mkdir(parents=True, exist_ok=True)
     static_root = tempfile.mkdtemp(prefix="psm-bench-static-")
@@ -600,7 +679,7 @@ def run_all(args: Any, *, seeds: dict[str, Any], main_url: str, small_url: str) 
 
     if wanted("M1"):
         print("M1: dashboard ...", flush=True)
-        results.append(m1_dashboard(main_url))
+        results.append(m1_dashboard(main_url, args.scale))
     if wanted("M4"):
         print("M4: query counts ...", flush=True)
         results.append(m4_query_counts(main_url))
@@ -613,7 +692,7 @@ def run_all(args: Any, *, seeds: dict[str, Any], main_url: str, small_url: str) 
 
     p95_big = None
     search_big = None
-    if any(wanted(m) for m in ("M2", "M3", "M6", "M7", "M9")):
+    if any(wanted(m) for m in ("M2", "M3", "M6", "M7", "M8", "M9")):
         cookie = "sessionid=" + session_for(main_url, STAFF)
         with Gunicorn(main_url, static_root, workers) as server:
             warm_up(server, cookie)
@@ -626,6 +705,10 @@ def run_all(args: Any, *, seeds: dict[str, Any], main_url: str, small_url: str) 
             if wanted("M2"):
                 print("M2: throughput (wrk) ...", flush=True)
                 results.extend(m2_throughput(server, cookie, args.duration))
+            if wanted("M8"):
+                print("M8: case list and triage vs the Django admin (wrk) ...", flush=True)
+                admin_cookie = "sessionid=" + session_for(main_url, ADMIN)
+                results.extend(m8_versus_admin(server, admin_cookie, args.duration))
             if wanted("M6"):
                 print("M6: intake under load ...", flush=True)
                 results.append(m6_intake(server, main_url, cookie, args.duration))
@@ -644,14 +727,15 @@ def run_all(args: Any, *, seeds: dict[str, Any], main_url: str, small_url: str) 
             warm_up(server, cookie)
             p95_small = p95(server, cookie, args.duration)
         ratio = p95_big.p95_ms / p95_small.p95_ms
+        target, passed = targets.m3(ratio)
         results.append(
             Result(
                 "M3",
                 f"case list p95 at {args.scale:,} ÷ at {args.small_scale:,} cases",
                 ratio,
                 f"{p95_big.p95_ms:.0f} ms vs {p95_small.p95_ms:.0f} ms",
-                "≤ 1.5",
-                ratio <= 1.5,
+                target,
+                passed,
                 details={"big": asdict(p95_big), "small": asdict(p95_small)},
             )
         )
@@ -659,10 +743,13 @@ def run_all(args: Any, *, seeds: dict[str, Any], main_url: str, small_url: str) 
     print()
     print(f"psm benchmarks at {args.scale:,} cases")
     _print_table(results)
+    machine = _machine()
+    print(f"load at start: {uptime_at_start}")
+    print(f"load at end:   {machine['uptime_at_end']}")
     report = {
         "scale": args.scale,
         "small_scale": args.small_scale,
-        "machine": _machine(),
+        "machine": {**machine, "uptime_at_start": uptime_at_start},
         "seed": seeds,
         "run_seconds": round(time.perf_counter() - started, 1),
         "metrics": [asdict(r) for r in results],

@@ -1,4 +1,4 @@
-"""The benchmark runner: seed (or reuse) the databases, then measure M1-M7."""
+"""The benchmark runner: seed (or reuse) the databases, then measure M1-M9."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_field()
     main_url = os.environ.get("BENCH_DATABASE_URL") or db.bench_url(db.main_name(args.scale))
-    small_url = db.bench_url(f"psm_bench_{args.small_scale // 1000}k")
+    small_url = db.bench_url(db.main_name(args.small_scale))
     _environment(main_url)
     import django
 

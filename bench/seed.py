@@ -130,13 +130,29 @@ class Copier:
         self.conn = connect(url)
         # No triggers: neither FK checks nor django-pghistory's audit rows for seeded data.
         self.conn.execute("SET session_replication_role = replica")
+        # A blank CharField added later (cases' content_hash, by the field outbox) is NOT NULL
+        # without a database default, so a COPY that does not name it fails on row 1: every
+        # such text column this seed does not write gets "", as Django would store.
+        listed = {c.strip() for c in columns.split(",")}
+        self.blank = [
+            name
+            for (name,) in self.conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = %s"
+                " AND is_nullable = 'NO' AND column_default IS NULL"
+                " AND data_type IN ('character varying', 'text') ORDER BY ordinal_position",
+                [table],
+            ).fetchall()
+            if name not in listed
+        ]
+        columns = ", ".join([columns, *self.blank])
         self.ctx = self.conn.cursor().copy(f"COPY {table} ({columns}) FROM STDIN")
         self.copy = self.ctx.__enter__()
         self.buf: list[str] = []
         self.rows = 0
 
     def row(self, *values: object) -> None:
-        self.buf.append("\t".join("\\N" if v is None else str(v) for v in values))
+        cells = ["\\N" if v is None else str(v) for v in values]
+        self.buf.append("\t".join([*cells, *([""] * len(self.blank))]))
         self.rows += 1
         if len(self.buf) >= 20000:
             self.flush()

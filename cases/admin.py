@@ -11,10 +11,8 @@ from cases.models import (
     CaseEvent,
     Category,
     CollectiveLeave,
-    ExportLog,
     SlaPolicy,
 )
-from psm.admin import ReadOnlyAdmin
 from psm.crypto import nik_hash
 
 
@@ -117,12 +115,3 @@ class CollectiveLeaveAdmin(admin.ModelAdmin):
     list_display = ("date", "name")
     date_hierarchy = "date"
     search_fields = ("name",)
-
-
-@admin.register(ExportLog)
-class ExportLogAdmin(ReadOnlyAdmin):
-    """Read-only: entries are written by the export views, and nobody edits the record."""
-
-    list_display = ("created_at", "user", "kind", "row_count", "include_nik", "purpose")
-    list_filter = ("kind", "include_nik")
-    search_fields = ("user__username", "user__full_name", "purpose")

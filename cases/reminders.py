@@ -22,14 +22,15 @@ from django.utils.translation import gettext as _
 
 from cases.models import Case, Priority, Visit
 from cases.notices import PERSON_LINE, person_line
-from cases.queues import overdue_q
+from cases.selectors.caseload import last_case_activity
+from cases.selectors.queue import overdue_q
 from cases.sla import WITA, Calendar
 from psm.accounts.models import User
 from psm.notifications.models import Reminder
 from psm.notifications.services import ReminderSpec, SqlReminders, sweep_mark
 from psm.ui.dates import shown
 from volunteers.models import ActivityReport, Volunteer, previous_month
-from volunteers.selectors import active_cutoff, last_case_activity
+from volunteers.selectors import active_cutoff
 
 BATCH = 2000
 # A case with no activity since its response due time: reminders 1 and 2 to the assignee,
@@ -262,7 +263,7 @@ def stalled_assigned_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
 
 
 def inactive_volunteers(*, now: dt.datetime) -> Iterator[ReminderSpec]:
-    """An active volunteer with no case activity of their own (volunteers.selectors.
+    """An active volunteer with no case activity of their own (cases.selectors.caseload.
     last_case_activity: filing, their events, their visits) for ACTIVE_DAYS -> every
     supervisor, once per stretch of inactivity (the occurrence is the day of their last
     activity)."""

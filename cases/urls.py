@@ -1,63 +1,51 @@
 from django.urls import path
 
-from cases import (
-    views,
-    views_dashboard,
-    views_exports,
-    views_field,
-    views_outbox,
-    views_privacy,
-    views_queue,
-)
+from cases.views import access_log, case, field, intake, outbox, people, queue
 
 app_name = "cases"
 
 urlpatterns = [
-    path("cases/", views_queue.case_list, name="list"),
-    path("triage/", views_queue.triage, name="triage"),
-    path("triage/bulk/", views_queue.triage_bulk, name="triage_bulk"),
-    path("triage/people/", views_queue.assignee_search, name="assignee_search"),
-    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
-    path("reports/monthly/", views_exports.report_monthly, name="report_monthly"),
-    path("reports/cases/", views_exports.export_cases, name="export_cases"),
-    path("reports/log/", views_exports.export_log, name="export_log"),
-    path("access-log/", views_privacy.access_log, name="access_log"),
-    path("cases/new/", views.case_new, name="new"),
-    # The field app's outbox (cases/outbox.py): one record per request, answered in JSON.
-    path("outbox/send/<slug:kind>/", views_outbox.outbox_send, name="outbox_send"),
-    path("outbox/token/", views_outbox.outbox_token, name="outbox_token"),
-    path("outbox/", views_field.outbox, name="outbox"),
+    path("cases/", queue.case_list, name="list"),
+    path("triage/", queue.triage, name="triage"),
+    path("triage/bulk/", queue.triage_bulk, name="triage_bulk"),
+    path("triage/people/", queue.assignee_search, name="assignee_search"),
+    path("access-log/", access_log.access_log, name="access_log"),
+    path("cases/new/", intake.case_new, name="new"),
+    # The field app's outbox (cases/services/outbox_kinds.py): one record per request, in JSON.
+    path("outbox/send/<slug:kind>/", outbox.outbox_send, name="outbox_send"),
+    path("outbox/token/", outbox.outbox_token, name="outbox_token"),
+    path("outbox/", field.outbox, name="outbox"),
     # The installable field app: served from / so the service worker's scope is the site.
-    path("sw.js", views_field.service_worker, name="service_worker"),
-    path("manifest.webmanifest", views_field.web_manifest, name="web_manifest"),
-    path("field/", views_field.field_home, name="field_home"),
-    path("field/visit/", views_field.field_visit, name="field_visit"),
-    path("cases/people/search/", views.beneficiary_search, name="beneficiary_search"),
+    path("sw.js", field.service_worker, name="service_worker"),
+    path("manifest.webmanifest", field.web_manifest, name="web_manifest"),
+    path("field/", field.field_home, name="field_home"),
+    path("field/visit/", field.field_visit, name="field_visit"),
+    path("cases/people/search/", intake.beneficiary_search, name="beneficiary_search"),
     path(
         "cases/people/<int:pk>/merge/<int:other_pk>/",
-        views.beneficiary_merge,
+        people.beneficiary_merge,
         name="beneficiary_merge",
     ),
     path(
         "cases/people/<int:pk>/access-log/",
-        views_privacy.beneficiary_access_log,
+        access_log.beneficiary_access_log,
         name="beneficiary_access_log",
     ),
-    path("cases/<str:reference>/", views.case_detail, name="detail"),
-    path("cases/<str:reference>/print/", views.case_print, name="print"),
-    path("cases/<str:reference>/transition/", views.case_transition, name="transition"),
-    path("cases/<str:reference>/assign/", views.case_assign, name="assign"),
-    path("cases/<str:reference>/note/", views.case_note, name="note"),
-    path("cases/<str:reference>/visit/", views.case_visit, name="visit"),
-    path("cases/<str:reference>/attachments/", views.case_attach, name="attach"),
+    path("cases/<str:reference>/", case.case_detail, name="detail"),
+    path("cases/<str:reference>/print/", case.case_print, name="print"),
+    path("cases/<str:reference>/transition/", case.case_transition, name="transition"),
+    path("cases/<str:reference>/assign/", case.case_assign, name="assign"),
+    path("cases/<str:reference>/note/", case.case_note, name="note"),
+    path("cases/<str:reference>/visit/", case.case_visit, name="visit"),
+    path("cases/<str:reference>/attachments/", case.case_attach, name="attach"),
     path(
         "cases/<str:reference>/attachments/<int:attachment_id>/",
-        views.attachment_download,
+        case.attachment_download,
         name="attachment",
     ),
     path(
         "cases/<str:reference>/attachments/<int:attachment_id>/thumbnail/",
-        views.attachment_thumbnail,
+        case.attachment_thumbnail,
         name="attachment_thumbnail",
     ),
 ]

@@ -27,13 +27,34 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-__all__ = ["InvalidToken", "decrypt", "derive_key", "encrypt", "fernet", "nik_hash"]
+__all__ = [
+    "InvalidToken",
+    "check_fernet_keys",
+    "decrypt",
+    "derive_key",
+    "encrypt",
+    "fernet",
+    "nik_hash",
+]
 
 
 def derive_key(secret: str, purpose: str) -> str:
     """A development key derived from SECRET_KEY (DEBUG and tests only, see settings)."""
     digest = hashlib.sha256(f"psm:{purpose}:{secret}".encode()).digest()
     return base64.urlsafe_b64encode(digest).decode()
+
+
+def check_fernet_keys(keys: Sequence[str]) -> None:
+    """Fail loudly at start-up (settings.py) unless every key is a Fernet key."""
+    for key in keys:
+        try:
+            if len(base64.urlsafe_b64decode(key.encode())) != 32:
+                raise ValueError
+        except ValueError:
+            raise ImproperlyConfigured(
+                "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes); "
+                "see .env.example for how to generate one."
+            ) from None
 
 
 @cache

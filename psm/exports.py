@@ -1,7 +1,7 @@
 """What every export shares, whichever app draws its rows: a stated purpose, a log row, and
 the filters as the log keeps them (never a personal number).
 
-The log itself (cases.ExportLog) lives in an upper layer; a lower one (the volunteer roster)
+The log itself (reports.ExportLog) lives in an upper layer; a lower one (the volunteer roster)
 writes it through `export_log`, which calls the service named by settings.PSM_EXPORT_LOG,
 as PSM_REMINDER_SWEEPERS does for reminders.
 """

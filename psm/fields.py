@@ -122,6 +122,10 @@ class KeyedHashField(models.CharField):
         return name, path, args, kwargs
 
     def pre_save(self, model_instance: models.Model, add: bool) -> str | None:
+        if not hasattr(model_instance, self.source):
+            # A copy without its source (a history row written by pghistory.create_event or
+            # a migration): the hash was copied with the row and stays as it is.
+            return getattr(model_instance, self.attname)
         value = crypto.nik_hash(getattr(model_instance, self.source))
         setattr(model_instance, self.attname, value)
         return value

@@ -2,13 +2,15 @@
 
 NIK and KK numbers (16 digits, sometimes written in groups of four) and Indonesian phone
 numbers are replaced before a record reaches any handler output. The filter is attached to
-the root console handler in settings.LOGGING; every logger propagates there.
+the root console handler in settings.LOGGING; every logger propagates there. That dict is
+built here (`logging_config`), beside the filter it must name, to keep settings.py short.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from typing import Any
 
 # 16 digits, optionally grouped 4-4-4-4 by spaces, dots or dashes; not part of a longer number.
 SIXTEEN_DIGITS = re.compile(r"(?<![\d])\d{4}([ .-]?)\d{4}\1\d{4}\1\d{4}(?![\d])")
@@ -49,3 +51,27 @@ class RedactPersonalNumbers(logging.Filter):
         if record.stack_info:
             record.stack_info = redact(record.stack_info)
         return True
+
+
+def logging_config(*, level: str) -> dict[str, Any]:
+    """settings.LOGGING: one console handler behind the redaction filter; all through root."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+        "handlers": {
+            "console": {
+                "class": "logging.StreamHandler",
+                "formatter": "plain",
+                "filters": ["redact"],
+            }
+        },
+        "filters": {"redact": {"()": "psm.logging.RedactPersonalNumbers"}},
+        "root": {"handlers": ["console"], "level": level},
+        "loggers": {
+            "django.db.backends": {"level": "WARNING"},
+            # Django's own handlers would bypass the redaction: everything goes through root.
+            "django": {"handlers": [], "propagate": True},
+            "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        },
+    }

@@ -5,16 +5,18 @@ Every variable is documented in `.env.example` and the README's configuration ta
 
 from __future__ import annotations
 
-import base64
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import environ
-from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from psm import backends
+from psm.crypto import check_fernet_keys, derive_key
+from psm.logging import logging_config
+from psm.security.headers import content_security_policy, permissions_policy
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,19 +48,9 @@ if not FIELD_ENCRYPTION_KEYS or not NIK_HASH_KEY:
             "FIELD_ENCRYPTION_KEYS and NIK_HASH_KEY must be set (see .env.example): NIK and "
             "phone numbers are encrypted with them, production never runs on derived keys."
         )
-    from psm.crypto import derive_key
-
     FIELD_ENCRYPTION_KEYS = FIELD_ENCRYPTION_KEYS or [derive_key(SECRET_KEY, "field-encryption")]
     NIK_HASH_KEY = NIK_HASH_KEY or derive_key(SECRET_KEY, "nik-hash")
-for _key in FIELD_ENCRYPTION_KEYS:
-    try:
-        if len(base64.urlsafe_b64decode(_key.encode())) != 32:
-            raise ValueError
-    except ValueError:
-        raise ImproperlyConfigured(
-            "FIELD_ENCRYPTION_KEYS must be Fernet keys (32 url-safe base64-encoded bytes); "
-            "see .env.example for how to generate one."
-        ) from None
+check_fernet_keys(FIELD_ENCRYPTION_KEYS)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -93,6 +85,7 @@ INSTALLED_APPS = [
     "psm.ui",
     "volunteers",
     "cases",
+    "reports",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +129,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "psm.context_processors.navigation",
                 "csp.context_processors.nonce",
+                "psm.notifications.context_processors.notifications",
             ],
         },
     },
@@ -144,25 +138,14 @@ TEMPLATES = [
 # --- Database: PostgreSQL only ---------------------------------------------------------
 # DATABASE_URL wins; without it we use the private server of `python -m psm.devdb start`
 # (started by `make run` / `make test`), found through the port it recorded.
-_db_url = env.str("DATABASE_URL", default="")
-if not _db_url:
-    from psm import devdb
-
-    if not devdb.PORT_FILE.exists():
-        raise ImproperlyConfigured(
-            "DATABASE_URL is not set and no embedded PostgreSQL has been started. "
-            "Use `make run` / `make test`, or run `python -m psm.devdb start`."
-        )
-    _db_url = devdb.url()
-DATABASES = {"default": env.db_url_config(_db_url)}
-if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    raise ImproperlyConfigured("psm runs on PostgreSQL only; DATABASE_URL must be postgres://")
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
-    "DB_CONNECT_TIMEOUT", default=5
-)
-DATABASES["default"]["TEST"] = {"NAME": env.str("PSM_TEST_DB_NAME", default="test_psm")}
+DATABASES = {
+    "default": backends.database(
+        backends.database_url(env.str("DATABASE_URL", default="")),
+        conn_max_age=env.int("DB_CONN_MAX_AGE", default=60),
+        connect_timeout=env.int("DB_CONNECT_TIMEOUT", default=5),
+        test_name=env.str("PSM_TEST_DB_NAME", default="test_psm"),
+    )
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -199,23 +182,10 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / ".data" / "media"
 # activity by `manage.py purge_attachments`; the attachment record and the case stay.
 ATTACHMENT_RETENTION_DAYS = env.int("ATTACHMENT_RETENTION_DAYS", default=730)
 MEDIA_URL = "/media-not-public/"  # never served directly: attachments go through a checked view
-STORAGES: dict[str, dict[str, Any]] = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
-_s3_url = env.str("STORAGE_URL", default="")
-if _s3_url:
-    # e.g. s3://key:secret@bucket?endpoint_url=https://minio.example — needs django-storages
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {"location": "media"},
-    }
+# STORAGE_URL: an S3-compatible store for media (needs django-storages); empty: MEDIA_ROOT.
+STORAGES = backends.storages(
+    storage_url=env.str("STORAGE_URL", default=""), debug_or_testing=DEBUG or TESTING
+)
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 30
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
@@ -240,23 +210,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # `make run` still fires reminders with no server to install.
 REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(BASE_DIR / ".data" / "broker")))
-if REDIS_URL:
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {
-        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=600),
-    }
-else:
-    CELERY_BROKER_URL = "filesystem://"
-    CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "processed_folder": str(BROKER_DIR / "processed"),
-        # kombu's default is ./control, which put exchange files into the repository.
-        "control_folder": str(BROKER_DIR / "control"),
-        "store_processed": False,
-    }
-    for _sub in ("queue", "processed", "control"):
-        (BROKER_DIR / _sub).mkdir(parents=True, exist_ok=True)
+CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = backends.celery_broker(
+    redis_url=REDIS_URL,
+    broker_dir=BROKER_DIR,
+    visibility_timeout=env.int("CELERY_VISIBILITY_TIMEOUT", default=600),  # Redis only
+)
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -289,22 +247,8 @@ if not DEBUG:
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Logging ---------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}
-    },
-    "filters": {"redact": {"()": "psm.logging.RedactPersonalNumbers"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # Django's own handlers would bypass the redaction: everything goes through root.
-        "django": {"handlers": [], "propagate": True},
-        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
-    },
-}
+# NIK and phone numbers are redacted from every record (psm.logging).
+LOGGING = logging_config(level=env.str("LOG_LEVEL", default="INFO"))
 
 # --- psm -------------------------------------------------------------------------------
 PSM_DEMO_PASSWORD = env.str("PSM_DEMO_PASSWORD", default="")
@@ -317,7 +261,10 @@ PSM_DEMO_PASSWORD = env.str("PSM_DEMO_PASSWORD", default="")
 REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
 # The role home's template and context: a function `fn(*, user) -> (template, context)` of
 # an app above psm (psm imports no app: the layers contract of `make lint`).
-PSM_HOME_CONTEXT = "cases.home.home_context"
+PSM_HOME_CONTEXT = "cases.selectors.home.home_context"
+# A volunteer's case numbers (roster, profile, report pre-fill): an object of `cases` with the
+# methods of volunteers.caseload.Caseload, so volunteers never import cases (layers contract).
+PSM_VOLUNTEER_CASELOAD = "cases.selectors.caseload.CASELOAD"
 PSM_REMINDER_SWEEPERS: list[str] = env.list(
     "PSM_REMINDER_SWEEPERS",
     default=[
@@ -349,9 +296,6 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": float(REMINDER_SWEEP_SECONDS),
     },
 }
-TEMPLATES[0]["OPTIONS"]["context_processors"].append(  # type: ignore[index]
-    "psm.notifications.context_processors.notifications"
-)
 if REDIS_URL and (
     CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= PSM_REMINDER_TASK_TIME_LIMIT
 ):
@@ -360,7 +304,7 @@ if REDIS_URL and (
         "CELERY_VISIBILITY_TIMEOUT must be longer than REMINDER_TASK_TIME_LIMIT."
     )
 # The export log's service (psm.exports.export_log): the roster export logs through it.
-PSM_EXPORT_LOG = "cases.services.exports.export_log_create"
+PSM_EXPORT_LOG = "reports.services.export_log_create"
 # Absolute links in emails and WhatsApp messages.
 PSM_SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 # The region's case reference prefix (BJM-2026-000123): letters only, set once per region.
@@ -426,75 +370,16 @@ MAP_LINK_URL = env.str(
 if MAP_TILE_URL and not MAP_TILE_URL.startswith("https://") and not (DEBUG or TESTING):
     raise ImproperlyConfigured("MAP_TILE_URL must be an https:// URL (or empty).")
 
-
-def _tile_source(url: str) -> list[str]:
-    """The CSP source of a tile URL template: scheme and host, `{s}.` as a wildcard."""
-    if not url:
-        return []
-    scheme, _, rest = url.partition("://")
-    host = rest.split("/", 1)[0]
-    host = re.sub(r"^\{s\}\.", "*.", host)
-    if "{" in host:
-        raise ImproperlyConfigured("MAP_TILE_URL: only {s}. may stand in the host name.")
-    return [f"{scheme}://{host}"]
-
-
-# Content-Security-Policy (django-csp 4): scripts only from our origin or with the
-# per-request nonce (`{{ CSP_NONCE }}`); no inline styles (htmx is told not to add any).
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],
-        "style-src": [SELF],
-        # data:/blob: photo previews before upload; the map's tile host when set
-        "img-src": [SELF, "data:", "blob:", *_tile_source(MAP_TILE_URL)],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "frame-ancestors": [NONE],
-        "form-action": [SELF],
-    }
-}
-# Everything off except what intake needs: GPS location and the camera, on our origin.
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    "geolocation": ["self"],
-    "camera": ["self"],
-    **{
-        feature: []
-        for feature in (
-            "accelerometer",
-            "autoplay",
-            "browsing-topics",
-            "display-capture",
-            "encrypted-media",
-            "fullscreen",
-            "gyroscope",
-            "magnetometer",
-            "microphone",
-            "midi",
-            "payment",
-            "usb",
-        )
-    },
-}
+# Content-Security-Policy (django-csp 4): our origin or the per-request nonce for scripts,
+# no inline styles; Permissions-Policy: only GPS and the camera (psm.security.headers).
+CONTENT_SECURITY_POLICY = content_security_policy(map_tile_url=MAP_TILE_URL)
+PERMISSIONS_POLICY = permissions_policy()
 
 # Shared cache for rate limits: Redis when configured (atomic INCR, shared by every web
 # node); otherwise the database table `psm_cache` (created by a migration).
-if REDIS_URL and not TESTING:
-    CACHES: dict[str, dict[str, Any]] = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": env.str("CACHE_REDIS_URL", default=REDIS_URL),
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-            "LOCATION": "psm_cache",
-        }
-    }
+CACHES = backends.caches(
+    redis_url=env.str("CACHE_REDIS_URL", default=REDIS_URL) if REDIS_URL and not TESTING else ""
+)
 RATELIMIT_USE_CACHE = "default"
 # The client address as the lockout sees it (honours TRUSTED_PROXY_COUNT).
 RATELIMIT_IP_META_KEY = "psm.security.client_ip.client_ip"

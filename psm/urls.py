@@ -23,6 +23,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("volunteers.urls")),
     path("", include("cases.urls")),
+    path("", include("reports.urls")),
     path("notifications/", include("psm.notifications.urls")),
 ]
 

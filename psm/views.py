@@ -16,8 +16,8 @@ from psm.accounts.models import User
 def home(request: HttpRequest) -> HttpResponse:
     """The role's home page. Each role sees what it works on first.
 
-    What it shows comes from the case side (settings.PSM_HOME_CONTEXT, cases.home): psm sits
-    below the apps and imports none of them (import-linter's layers contract).
+    What it shows comes from the case side (settings.PSM_HOME_CONTEXT, cases.selectors.home):
+    psm sits below the apps and imports none of them (import-linter's layers contract).
     """
     user: User = request.user  # type: ignore[assignment]
     template, context = import_string(settings.PSM_HOME_CONTEXT)(user=user)

@@ -63,7 +63,7 @@ RULES: tuple[Rule, ...] = (
     Rule("nik", (_t("psm.nik"),), ("tests/test_nik.py",)),
     Rule(
         "workflow_table",
-        (_t("cases.workflow"),),
+        (_t("cases.models.workflow"),),
         ("tests/test_workflow_table.py", "-k", "not case_transition and not finished_case"),
     ),
     Rule(
@@ -80,7 +80,10 @@ RULES: tuple[Rule, ...] = (
         (
             "tests/test_workflow_table.py",
             "tests/test_cases_workflow.py",
+            # All of it: what each move writes (dates, texts, the timeline row).
+            "tests/test_case_transition_effects.py",
             "-k",
+            # -k also matches the module's name: every test of the effects file is chosen.
             "case_transition or finished_case or reason or closing or reopening "
             "or first_response or assignment_needs",
         ),
@@ -89,7 +92,7 @@ RULES: tuple[Rule, ...] = (
         "case_scoping",
         (
             _t(
-                "cases.selectors",
+                "cases.selectors.scoping",
                 "_volunteer_kelurahan_id",
                 "cases_visible_to",
                 "case_get_for_user",

@@ -175,7 +175,7 @@ def _sample_beneficiary() -> Model:
 
 
 def _sample_export_log() -> Model:
-    from cases.services.exports import export_log_create
+    from reports.services import export_log_create
 
     user = User.objects.filter(role=User.Role.SUPERVISOR).first()
     assert user is not None
@@ -294,7 +294,7 @@ ADMIN_SAMPLES: dict[str, Callable[[], Model]] = {
     "cases.case": _sample_case,
     "cases.beneficiary": _sample_beneficiary,
     "cases.collectiveleave": lambda: _collective_leave(),
-    "cases.exportlog": _sample_export_log,
+    "reports.exportlog": _sample_export_log,
     "accounts.invitation": _sample_invitation,
     "axes.accessattempt": _sample_axes("accessattempt"),
     "axes.accesslog": _sample_axes("accesslog"),
@@ -472,11 +472,11 @@ MATRIX: dict[str, Entry] = {
     "cases:triage": roles(staff=200, supervisor=200, admin=200),
     "cases:triage_bulk": roles(staff=400, supervisor=400, admin=400, method="post", data={}),
     "cases:assignee_search": roles(staff=200, supervisor=200, admin=200),
-    "cases:dashboard": roles(staff=200, supervisor=200, admin=200),
+    "reports:dashboard": roles(staff=200, supervisor=200, admin=200),
     # Exports (issue 6, item 3): supervisors and admins; GET shows the form, POST exports.
-    "cases:report_monthly": roles(supervisor=200, admin=200),
-    "cases:export_cases": roles(supervisor=200, admin=200),
-    "cases:export_log": roles(supervisor=200, admin=200),
+    "reports:report_monthly": roles(supervisor=200, admin=200),
+    "reports:export_cases": roles(supervisor=200, admin=200),
+    "reports:export_log": roles(supervisor=200, admin=200),
     "cases:new": roles(volunteer=200, staff=200, default=403),
     "cases:beneficiary_search": roles(volunteer=200, staff=200),  # the intake roles
     # The field app's outbox: the intake roles; a record without a valid UUID is a 400.
@@ -550,8 +550,8 @@ MATRIX: dict[str, Entry] = {
     "security:otp_verify": roles(default=302),  # no device yet: to the setup page
     # Read-only admin models (logs, history, records written by services): no add/delete.
     "admin:accounts_invitation_add": admin_model_page(admin=403),
-    "admin:cases_exportlog_add": admin_model_page(admin=403),
-    "admin:cases_exportlog_delete": admin_model_page(admin=403, obj=admin_object, scoped=False),
+    "admin:reports_exportlog_add": admin_model_page(admin=403),
+    "admin:reports_exportlog_delete": admin_model_page(admin=403, obj=admin_object, scoped=False),
     # Nobody, not even an admin, reads another person's TOTP secret (OTP_ADMIN_HIDE_...).
     "admin:otp_totp_totpdevice_config": admin_model_page(
         admin=403, obj=lambda o: {"pk": _totp().pk}, scoped=False
@@ -567,14 +567,14 @@ MATRIX: dict[str, Entry] = {
     "admin:axes_accessattempt_add": admin_model_page(admin=403),
     "admin:axes_accessfailurelog_add": admin_model_page(admin=403),
     "admin:volunteers_volunteer_add": admin_model_page(admin=403),
-    "admin:volunteers_volunteerchange_add": admin_model_page(admin=403),
+    "admin:volunteers_volunteerhistory_add": admin_model_page(admin=403),
     "admin:volunteers_training_add": admin_model_page(admin=403),
     "admin:volunteers_trainingparticipant_add": admin_model_page(admin=403),
     "admin:volunteers_activityreport_add": admin_model_page(admin=403),
     "admin:volunteers_volunteer_delete": admin_model_page(
         admin=403, obj=admin_object, scoped=False
     ),
-    "admin:volunteers_volunteerchange_delete": admin_model_page(
+    "admin:volunteers_volunteerhistory_delete": admin_model_page(
         admin=403, obj=admin_object, scoped=False
     ),
     "admin:volunteers_training_delete": admin_model_page(admin=403, obj=admin_object, scoped=False),

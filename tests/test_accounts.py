@@ -63,7 +63,7 @@ def test_every_menu_item_opens_for_the_roles_that_see_it(
         for item in nav_items_for(user):
             if item["name"] != "admin:index":
                 assert client.get(item["url"]).status_code == 200, (user.role, item["name"])
-    reports = reverse("cases:report_monthly")
+    reports = reverse("reports:report_monthly")
     assert reports in login(kabid).get("/").content.decode()
     assert reports in login(admin_user).get("/").content.decode()
     assert reports not in login(petugas).get("/").content.decode()

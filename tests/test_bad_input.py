@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cases.models import ExportLog, Priority, SlaPolicy, SlaUnit
+from cases.models import Priority, SlaPolicy, SlaUnit
+from reports.models import ExportLog
 from tests.cases_support import beneficiary, file_case
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_a_nul_character_in_a_filter_matches_nothing(login, petugas, relawan_ala
 
 
 def test_a_nul_character_in_an_export_filter_is_logged_without_it(login, kabid):
-    url = reverse("cases:export_cases") + "?sort=%00&priority=high"
+    url = reverse("reports:export_cases") + "?sort=%00&priority=high"
     response = login(kabid).post(url, {"format": "csv", "purpose": PURPOSE})
     assert response.status_code == 200
     b"".join(response.streaming_content)
@@ -60,7 +61,7 @@ def test_a_control_character_in_a_name_does_not_break_the_xlsx_export(login, kab
     person = beneficiary(name="Siti\x02 Aminah")
     file_case(relawan_alalak, beneficiary=person)
     response = login(kabid).post(
-        reverse("cases:export_cases"), {"format": "xlsx", "purpose": PURPOSE}
+        reverse("reports:export_cases"), {"format": "xlsx", "purpose": PURPOSE}
     )
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
@@ -69,7 +70,7 @@ def test_a_control_character_in_a_name_does_not_break_the_xlsx_export(login, kab
 
 def test_dashboard_dates_past_2100_are_a_message(login, kabid):
     response = login(kabid).get(
-        reverse("cases:dashboard"),
+        reverse("reports:dashboard"),
         {"period": "custom", "start": "9999-12-30", "end": "9999-12-31"},
     )
     assert response.status_code == 200

@@ -13,7 +13,7 @@ from PIL import Image
 
 from cases.services import attachment_add, attachments_purge
 from cases.services.thumbnails import thumbnail_name
-from psm.settings import _tile_source
+from psm.security.headers import tile_source as _tile_source
 from tests.cases_support import file_case, jpeg_with_gps
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The case list's search box: references in any case, name fragments, the region's prefix.
 
-The queries behind it were rewritten for speed at 1M cases (cases/queues.py, M9 in bench);
+The queries behind it were rewritten for speed at 1M cases (cases/selectors/queue.py, M9 in bench);
 these pin what a person gets back, whichever plan answers.
 """
 
@@ -11,7 +11,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from cases import queues
+from cases.selectors import queue as queues
 from cases.services.reference import reference_next, reference_re
 from tests.cases_support import beneficiary, file_case
 

@@ -184,7 +184,7 @@ def test_fifty_per_page_and_the_count_is_bounded(login, kabid, relawan_alalak, m
     second = client.get(reverse("cases:list"), {"page": 2})
     assert len(refs(second)) == 5
     assert not set(refs(first)) & set(refs(second))
-    monkeypatch.setattr("cases.queues.COUNT_LIMIT", 20)
+    monkeypatch.setattr("cases.selectors.queue.COUNT_LIMIT", 20)
     capped = client.get(reverse("cases:list"))
     assert capped.context["queue"].paginator.capped
     assert "Lebih dari" in capped.content.decode()
@@ -344,7 +344,7 @@ def test_default_triage_pages_keep_one_order_across_both_kinds_of_rows(
 ):
     """The default queue is read as two branches (waiting + assignee left); the pages must
     equal one ORDER BY over both."""
-    import cases.queues
+    import cases.selectors.queue
 
     now = timezone.now()
     made = []
@@ -359,11 +359,11 @@ def test_default_triage_pages_keep_one_order_across_both_kinds_of_rows(
     Case.objects.filter(pk=neither.pk).update(status="in_progress")  # not listed
     expected = list(
         Case.objects.filter(pk__in=[c.pk for c in made])
-        .annotate(rank=cases.queues.PRIORITY_RANK)
+        .annotate(rank=cases.selectors.queue.PRIORITY_RANK)
         .order_by("rank", "created_at", "id")
         .values_list("reference", flat=True)
     )
-    monkeypatch.setattr(cases.queues, "PAGE_SIZE", 4)
+    monkeypatch.setattr(cases.selectors.queue, "PAGE_SIZE", 4)
     client = login(petugas)
     first = client.get(reverse("cases:triage"))
     second = client.get(reverse("cases:triage"), {"page": 2})

@@ -7,8 +7,8 @@ import itertools
 import pytest
 
 from cases.models import Case, CaseEvent
+from cases.models.workflow import ALLOWED_TRANSITIONS, Who
 from cases.services import TransitionRefused, case_add_note, case_assign, case_transition
-from cases.workflow import ALLOWED_TRANSITIONS, Who
 from tests.cases_support import file_case
 from tests.workflow_table import LISTED
 from tests.workflow_table import ROWS as TABLE_ROWS

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.dashboard import DashboardFilter, dashboard_numbers
 from cases.models import Case, Category
 from cases.services import case_assign, case_transition, visit_log
+from reports.dashboard import DashboardFilter, dashboard_numbers
 from tests.cases_support import file_case, kelurahan
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,7 @@ def test_an_empty_office_shows_zeros_not_errors(db):
 
 def test_dashboard_page_shows_the_numbers(login, kabid, office):
     with time_machine.travel(NOW, tick=False):
-        html = login(kabid).get(reverse("cases:dashboard")).content.decode()
+        html = login(kabid).get(reverse("reports:dashboard")).content.decode()
     assert 'data-stat="total">4<' in html
     assert 'data-stat="open_now">3<' in html
     assert 'data-sla="all">66,7<' in html  # Indonesian decimal comma
@@ -154,8 +154,8 @@ def test_dashboard_page_shows_the_numbers(login, kabid, office):
 
 
 def test_dashboard_is_for_officers_only(login, relawan_alalak, petugas):
-    assert login(relawan_alalak).get(reverse("cases:dashboard")).status_code == 403
-    assert login(petugas).get(reverse("cases:dashboard")).status_code == 200
+    assert login(relawan_alalak).get(reverse("reports:dashboard")).status_code == 403
+    assert login(petugas).get(reverse("reports:dashboard")).status_code == 200
 
 
 @pytest.mark.parametrize(
@@ -169,7 +169,7 @@ def test_dashboard_is_for_officers_only(login, relawan_alalak, petugas):
     ],
 )
 def test_bad_filters_give_a_message_not_an_error(login, kabid, params):
-    response = login(kabid).get(reverse("cases:dashboard"), params)
+    response = login(kabid).get(reverse("reports:dashboard"), params)
     assert response.status_code == 200
     assert response.context["form"].errors
 
@@ -179,10 +179,10 @@ def test_dashboard_runs_a_constant_number_of_queries(login, kabid, office, relaw
 
     def count() -> int:
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get(reverse("cases:dashboard")).status_code == 200
+            assert client.get(reverse("reports:dashboard")).status_code == 200
         return len(ctx.captured_queries)
 
-    client.get(reverse("cases:dashboard"))
+    client.get(reverse("reports:dashboard"))
     before = count()
     for _ in range(10):
         file_case(relawan_alalak)
@@ -193,5 +193,5 @@ def test_dashboard_filter_keeps_the_chosen_kecamatan_selected(login, kabid):
     from volunteers.models import Kecamatan
 
     k = Kecamatan.objects.get(name="Banjarmasin Utara")
-    html = login(kabid).get(reverse("cases:dashboard"), {"kecamatan": k.pk}).content.decode()
+    html = login(kabid).get(reverse("reports:dashboard"), {"kecamatan": k.pk}).content.decode()
     assert f'<option value="{k.pk}" selected>Banjarmasin Utara</option>' in html

@@ -14,10 +14,10 @@ import time_machine
 from django.db import connection
 from django.utils import timezone
 
-from cases.dashboard import DashboardFilter, dashboard_numbers
 from cases.models import Case, CaseTrendWeek, Category
 from cases.services import case_assign, case_set_category, case_transition
 from cases.services.bulk import cases_bulk_apply
+from reports.dashboard import DashboardFilter, dashboard_numbers
 from tests.cases_support import file_case, kelurahan
 
 pytestmark = pytest.mark.django_db

@@ -14,19 +14,20 @@ import time_machine
 from django.http import QueryDict
 from django.urls import reverse
 
-from cases.dashboard import dashboard_numbers
-from cases.models import Beneficiary, Case, ExportLog, Priority
-from cases.queues import case_queue, filtered_cases
-from cases.reports import monthly_filter, monthly_report, monthly_report_html
+from cases.models import Beneficiary, Case, Priority
+from cases.selectors.queue import case_queue, filtered_cases
 from psm.nik import mask_nik
+from reports.dashboard import dashboard_numbers
+from reports.models import ExportLog
+from reports.monthly import monthly_filter, monthly_report, monthly_report_html
 from tests.cases_support import file_case
 from tests.test_dashboard import NOW, office  # noqa: F401  (the hand-computed office fixture)
 from volunteers.models import Kecamatan
 
 pytestmark = pytest.mark.django_db
 NOVEMBER = dt.date(2026, 11, 1)
-MONTHLY = reverse("cases:report_monthly")
-CASES = reverse("cases:export_cases")
+MONTHLY = reverse("reports:report_monthly")
+CASES = reverse("reports:export_cases")
 PURPOSE = "Laporan bulanan untuk Kepala Dinas"
 
 
@@ -99,7 +100,7 @@ def test_monthly_report_equals_the_dashboard_page_for_the_same_month_and_area(
     barat = Kecamatan.objects.get(name="Banjarmasin Barat")
     client = login(kabid)
     page = client.get(
-        reverse("cases:dashboard"),
+        reverse("reports:dashboard"),
         {"period": "custom", "start": "2026-11-01", "end": "2026-11-30", "kecamatan": barat.pk},
     )
     shown = page.context["board"]
@@ -309,7 +310,7 @@ def test_bad_case_export_input_gives_the_form_back(login, kabid, cases):
 
 
 def test_a_case_list_too_long_for_xlsx_is_refused_with_advice(login, kabid, cases, monkeypatch):
-    from cases import views_exports
+    from reports.views import exports as views_exports
 
     monkeypatch.setattr(views_exports, "XLSX_MAX_ROWS", 4)
     client = login(kabid)
@@ -359,15 +360,15 @@ def test_export_log_page_lists_who_exported_what(login, kabid, admin_user, cases
             f"{CASES}?status=new", {"format": "csv", "include_nik": "on", "purpose": PURPOSE}
         ).streaming_content
     )
-    html = login(admin_user).get(reverse("cases:export_log")).content.decode()
+    html = login(admin_user).get(reverse("reports:export_log")).content.decode()
     assert "Kabid Rehsos" in html and PURPOSE in html and "status=new" in html
     assert "Daftar kasus (CSV)" in html and "<strong>ya</strong>" in html
 
 
 def test_dashboard_and_lists_link_the_exports_for_supervisors_only(login, kabid, petugas):
-    export = reverse("cases:report_monthly")
-    assert export in login(kabid).get(reverse("cases:dashboard")).content.decode()
-    assert export not in login(petugas).get(reverse("cases:dashboard")).content.decode()
+    export = reverse("reports:report_monthly")
+    assert export in login(kabid).get(reverse("reports:dashboard")).content.decode()
+    assert export not in login(petugas).get(reverse("reports:dashboard")).content.decode()
     triage = login(kabid).get(reverse("cases:triage"), {"priority": "high"}).content.decode()
     assert f"{CASES}?priority=high&amp;list=triage" in triage
 
@@ -383,7 +384,7 @@ def test_monthly_report_form_survives_fuzzing(login, kabid, settings):
         fields=["month", "kecamatan", "format", "purpose"],
         client=lambda: login(kabid),
         valid={"month": st.just("2026-10"), "format": st.just("xlsx")},
-        render_urls=lambda: [reverse("cases:export_log")],  # the purpose is shown there
+        render_urls=lambda: [reverse("reports:export_log")],  # the purpose is shown there
         max_examples=40,
     )
     assert statuses[200] > 0 and set(statuses) <= {200, 400}, statuses

@@ -18,15 +18,15 @@ from django.http import QueryDict
 from django.utils import translation
 
 from cases.display import needs_reassignment
-from cases.forms_dashboard import DashboardForm
-from cases.forms_queue import BulkActionForm
+from cases.forms.queue import BulkActionForm
 from cases.models import Case
-from cases.queues import CaseFilter, needs_reassignment_q
+from cases.selectors.queue import CaseFilter, needs_reassignment_q
 from cases.services import case_assign
-from cases.views_dashboard import _long_tables
 from psm.accounts.models import User
 from psm.ui.dates import list_datetime
 from psm.ui.fields import render_field
+from reports.forms.dashboard import DashboardForm
+from reports.views.dashboard import _long_tables
 from tests.cases_support import file_case
 
 pytestmark = pytest.mark.django_db

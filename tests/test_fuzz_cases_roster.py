@@ -125,7 +125,7 @@ def test_markup_filed_through_intake_is_shown_as_text(
         _assert_no_live_markup(client, pages, shown=[name, address, description])
         _assert_no_live_markup(
             _client_for(petugas)(),
-            [pages[0], reverse("cases:triage"), reverse("cases:dashboard"), pages[1]],
+            [pages[0], reverse("cases:triage"), reverse("reports:dashboard"), pages[1]],
             shown=[name, address, description],
         )
         transaction.set_rollback(True)

@@ -13,7 +13,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from cases.models import Case
-from cases.queues import filtered_cases
+from cases.selectors.queue import filtered_cases
 from cases.services import case_assign
 from tests.cases_support import file_case
 

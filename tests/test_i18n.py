@@ -12,7 +12,7 @@ from pathlib import Path
 import polib
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ["manage.py", "psm", "cases", "volunteers", "templates", "locale"]
+SOURCES = ["manage.py", "psm", "cases", "volunteers", "reports", "templates", "locale"]
 PO = ROOT / "locale/id/LC_MESSAGES/django.po"
 
 

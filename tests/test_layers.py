@@ -1,6 +1,6 @@
 """The layers contract (pyproject.toml [tool.importlinter], run by `make lint`) holds and bites.
 
-psm sits below volunteers, which sits below cases: an upward import must fail the lint.
+psm sits below volunteers, below cases, below reports: an upward import must fail the lint.
 """
 
 from __future__ import annotations
@@ -31,18 +31,34 @@ def _lint(root: Path) -> subprocess.CompletedProcess[str]:
 
 
 def test_an_upward_import_fails_the_layers_contract(tmp_path: Path):
-    for package in ("psm", "cases", "volunteers"):
+    for package in ("psm", "cases", "volunteers", "reports"):
         shutil.copytree(
             REPO / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
         )
     shutil.copy(REPO / "pyproject.toml", tmp_path)
     kept = _lint(tmp_path)
     assert kept.returncode == 0, kept.stdout + kept.stderr
-    # psm reaching up into cases (as psm.views once imported cases.home).
-    (tmp_path / "psm" / "upward_probe.py").write_text("from cases import home  # noqa: F401\n")
+    # psm reaching up into cases (as psm.views once imported cases.selectors.home).
+    (tmp_path / "psm" / "upward_probe.py").write_text(
+        "from cases.selectors import home  # noqa: F401\n"
+    )
     broken = _lint(tmp_path)
     assert broken.returncode != 0
-    assert "psm.upward_probe -> cases.home" in broken.stdout
+    assert "psm.upward_probe -> cases.selectors.home" in broken.stdout
+
+
+def test_cases_reaching_up_into_reports_fails_the_layers_contract(tmp_path: Path):
+    for package in ("psm", "cases", "volunteers", "reports"):
+        shutil.copytree(
+            REPO / package, tmp_path / package, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    shutil.copy(REPO / "pyproject.toml", tmp_path)
+    (tmp_path / "cases" / "upward_probe.py").write_text(
+        "from reports import dashboard  # noqa: F401\n"
+    )
+    broken = _lint(tmp_path)
+    assert broken.returncode != 0
+    assert "cases.upward_probe -> reports.dashboard" in broken.stdout
 
 
 # --- No HTML drawn in Python outside psm/ui ---------------------------------------------------

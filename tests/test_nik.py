@@ -7,7 +7,15 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
-from psm.nik import SEX_FEMALE, SEX_MALE, generate_nik, mask_nik, parse_nik, validate_nik
+from psm.nik import (
+    SEX_FEMALE,
+    SEX_MALE,
+    generate_nik,
+    mask_nik,
+    normalise_nik,
+    parse_nik,
+    validate_nik,
+)
 from tests.factories import NikFactory
 
 TODAY = dt.date(2026, 11, 27)
@@ -291,3 +299,9 @@ def test_generated_serials_are_drawn_from_0001_to_9999():
     rng = Bounds()
     nik = generate_nik(birth_date=dt.date(1990, 6, 15), sex=SEX_MALE, rng=rng)  # type: ignore[arg-type]
     assert rng.asked == (1, 9999) and nik.endswith("0001")
+
+
+def test_an_nik_copied_with_dashes_spaces_or_dots_keeps_only_its_digits():
+    assert normalise_nik("6371-0101 0190.0001\t") == "6371010101900001"
+    assert normalise_nik("6371010101900001") == "6371010101900001"
+    assert (normalise_nik(None), normalise_nik("")) == ("", "")

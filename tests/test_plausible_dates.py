@@ -116,7 +116,7 @@ def test_a_report_month_before_1990_is_refused(login, relawan_alalak):
 
 def test_the_monthly_report_of_1800_is_a_message(login, kabid):
     response = login(kabid).post(
-        reverse("cases:report_monthly"),
+        reverse("reports:report_monthly"),
         {"month": "1800-01", "purpose": "Laporan bulanan untuk Kepala Dinas", "format": "pdf"},
     )
     assert _errors(response, "month")

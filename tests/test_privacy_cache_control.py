@@ -40,11 +40,11 @@ def test_downloads_with_personal_data_are_no_store(login, relawan_alalak, kabid,
     file_case(relawan_alalak)
     month = (dt.date.today().replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
     downloads = [
-        (kabid, reverse("cases:export_cases"), {"format": "csv", "purpose": PURPOSE}),
-        (kabid, reverse("cases:export_cases"), {"format": "xlsx", "purpose": PURPOSE}),
+        (kabid, reverse("reports:export_cases"), {"format": "csv", "purpose": PURPOSE}),
+        (kabid, reverse("reports:export_cases"), {"format": "xlsx", "purpose": PURPOSE}),
         (
             kabid,
-            reverse("cases:report_monthly"),
+            reverse("reports:report_monthly"),
             {"month": month, "format": "xlsx", "purpose": PURPOSE},
         ),
         (admin_user, reverse("volunteers:export"), {"format": "csv", "purpose": PURPOSE}),

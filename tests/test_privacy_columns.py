@@ -25,10 +25,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from cases.models import Beneficiary, ExportLog
+from cases.models import Beneficiary
 from psm.accounts.models import User
 from psm.logging import PHONE, SIXTEEN_DIGITS
 from psm.nik import SEX_FEMALE, SEX_MALE, generate_nik
+from reports.models import ExportLog
 from volunteers.models import Volunteer
 from volunteers.services import roster_import
 

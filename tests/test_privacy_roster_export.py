@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from cases.models import ExportLog
 from psm.accesslog.models import AccessEntry
+from reports.models import ExportLog
 from volunteers.models import Kelurahan
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def test_the_export_is_logged_with_its_purpose_filters_and_rows(
     )
     assert entry.filters == {"kelurahan": [str(kuin.pk)]}
     assert entry.finished_at is not None
-    log = login(admin_user).get(reverse("cases:export_log")).content.decode()
+    log = login(admin_user).get(reverse("reports:export_log")).content.decode()
     assert "Laporan ke Kepala Dinas" in log
 
 

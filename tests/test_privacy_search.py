@@ -12,8 +12,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from cases.models import ExportLog
 from psm.search import seal, unseal
+from reports.models import ExportLog
 from tests.cases_support import file_case
 
 pytestmark = pytest.mark.django_db
@@ -134,7 +134,7 @@ def test_the_export_of_a_list_searched_by_nik_filters_by_it_and_logs_no_nik(
     assert case.reference in body and other.reference not in body
     entry = ExportLog.objects.get()
     assert entry.filters == {"list": ["cases"], "q": ["[NIK/KK]"]}
-    log = client.get(reverse("cases:export_log")).content.decode()
+    log = client.get(reverse("reports:export_log")).content.decode()
     assert nik not in log and "[NIK/KK]" in log
 
 

@@ -7,12 +7,12 @@ import io
 
 import openpyxl
 import pytest
-from django.apps import apps
 from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 
 from psm.logging import PHONE, SIXTEEN_DIGITS
 from psm.masking import mask_phone
-from volunteers.models import Kelurahan, VolunteerChange
+from volunteers.models import Kelurahan, VolunteerHistory
 from volunteers.services import roster_import, volunteer_create, volunteer_update
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 
 def _raw_changes() -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT changes::text FROM volunteers_volunteerchange")
+        cursor.execute(
+            "SELECT changes::text FROM volunteers_volunteerhistory WHERE changes IS NOT NULL"
+        )
         return [row[0] for row in cursor.fetchall()]
 
 
@@ -59,25 +61,36 @@ def test_create_edit_and_import_keep_phone_numbers_masked(admin_user):
     )
     assert result.written, [r.errors for r in result.error_rows]
     _assert_nothing_in_clear()
-    update = volunteer.changes.get(action=VolunteerChange.Action.UPDATED)
+    update = volunteer.audit_history.get(action=VolunteerHistory.Action.UPDATED)
     assert update.changes["phone"] == [mask_phone("+6281234567890"), mask_phone("+6281234567000")]
     assert update.changes["phone"][0].startswith("+628")
 
 
+def _apps_before_the_drop():
+    """The models as 0010 leaves them: VolunteerChange (dropped by 0011) still exists."""
+    loader = MigrationLoader(connection)
+    return loader.project_state(("volunteers", "0010_w7_carry_volunteer_changes")).apps
+
+
 def test_the_migration_masks_existing_rows(admin_user, relawan_alalak):
+    # Re-pointed: VolunteerChange is gone (0011); its table is made again for this test.
+    old_apps = _apps_before_the_drop()
+    VolunteerChange = old_apps.get_model("volunteers", "VolunteerChange")
+    with connection.schema_editor() as editor:
+        editor.create_model(VolunteerChange)
     clear = VolunteerChange.objects.create(
-        volunteer=relawan_alalak.volunteer,
-        action=VolunteerChange.Action.UPDATED,
+        volunteer_id=relawan_alalak.volunteer.pk,
+        action="updated",
         changes={"phone": ["+6281234567890", "+6281298765432"], "whatsapp": ["", "08131112222"]},
     )
     other = VolunteerChange.objects.create(
-        volunteer=relawan_alalak.volunteer,
-        action=VolunteerChange.Action.STATUS,
+        volunteer_id=relawan_alalak.volunteer.pk,
+        action="status",
         changes={"status": ["active", "inactive"]},
     )
     migration = importlib.import_module("volunteers.migrations.0008_w6_mask_change_phones")
-    migration.mask_existing(apps, None)
-    migration.mask_existing(apps, None)  # safe to repeat
+    migration.mask_existing(old_apps, None)
+    migration.mask_existing(old_apps, None)  # safe to repeat
     clear.refresh_from_db()
     other.refresh_from_db()
     assert clear.changes == {
@@ -85,4 +98,10 @@ def test_the_migration_masks_existing_rows(admin_user, relawan_alalak):
         "whatsapp": ["", "0813****222"],
     }
     assert other.changes == {"status": ["active", "inactive"]}
+    # The rows are carried into the volunteer's history (0010), masked as they were.
+    carry = importlib.import_module("volunteers.migrations.0010_w7_carry_volunteer_changes")
+    carry.carry_changes(old_apps, None)
+    history = relawan_alalak.volunteer.audit_history
+    assert history.get(changes=clear.changes).action == VolunteerHistory.Action.UPDATED
+    assert history.get(changes=other.changes).action == VolunteerHistory.Action.STATUS
     _assert_nothing_in_clear()

@@ -90,10 +90,10 @@ def test_filtered_dashboard_costs_the_same_queries_at_5_and_50_cases(
     area = kelurahan("Alalak Utara")
     params = {"kecamatan": area.kecamatan_id, "category": category().pk, "period": "90d"}
     _office(relawan_alalak, petugas, 5)
-    at_five, response = _count(client, reverse("cases:dashboard"), params, {})
+    at_five, response = _count(client, reverse("reports:dashboard"), params, {})
     assert _rows(response) == 5
     _office(relawan_alalak, petugas, 45, start=5)
-    at_fifty, response = _count(client, reverse("cases:dashboard"), params, {})
+    at_fifty, response = _count(client, reverse("reports:dashboard"), params, {})
     assert _rows(response) == 50
     assert at_five == at_fifty <= MAX_QUERIES
 

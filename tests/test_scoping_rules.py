@@ -159,6 +159,24 @@ def test_beneficiaries_of_a_volunteer_without_a_profile(town, petugas):
     assert _people(beneficiaries_visible_to(loner), people) == ["d"]
 
 
+def test_an_inactive_volunteer_sees_no_ones_record(town, relawan_alalak):
+    _cases, people = town
+    relawan_alalak.is_active = False
+    assert _people(beneficiaries_visible_to(relawan_alalak), people) == []
+
+
+def test_a_case_in_the_kelurahan_opens_a_person_from_elsewhere_unless_the_volunteer_filed_it(
+    relawan_alalak, relawan_kuin
+):
+    # Both people live in Kuin Cerucuk; both cases are placed in Alalak Utara.
+    filed_by_kuin = beneficiary(kel="Kuin Cerucuk")
+    file_case(relawan_kuin, kel="Alalak Utara", beneficiary=filed_by_kuin)
+    filed_by_alalak = beneficiary(kel="Kuin Cerucuk")
+    file_case(relawan_alalak, kel="Alalak Utara", beneficiary=filed_by_alalak)
+    seen = set(beneficiaries_visible_to(relawan_alalak).values_list("pk", flat=True))
+    assert (filed_by_kuin.pk in seen, filed_by_alalak.pk in seen) == (True, False)
+
+
 # --- volunteers, trainings, activity reports ------------------------------------------------
 
 

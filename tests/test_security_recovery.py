@@ -11,6 +11,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -336,7 +337,12 @@ def _login(base: str, username: str, password: str) -> str:
 
 @pytest.mark.slow
 def test_app_answers_503_while_postgres_restarts_and_recovers_by_itself(tmp_path, monkeypatch):
-    cluster = PrivateCluster(tmp_path / "pg", monkeypatch)
+    # The server runs as another user, who must traverse the path to its data. Not under
+    # pytest's own temporary root: every pytest started on the machine meanwhile (another
+    # checkout, a plain `pytest` beside `make test`) chmods that root back to 0700 and prunes
+    # old session folders, and the server then loses its data directory mid-test.
+    own_root = Path(tempfile.mkdtemp(prefix="psm-recovery-"))
+    cluster = PrivateCluster(own_root / "pg", monkeypatch)
     cluster.ctl("start")
     app = None
     try:
@@ -411,4 +417,4 @@ def test_app_answers_503_while_postgres_restarts_and_recovers_by_itself(tmp_path
             app.terminate()
             app.wait(timeout=20)
         cluster.ctl("stop", "-m", "immediate")
-        shutil.rmtree(tmp_path / "pg", ignore_errors=True)
+        shutil.rmtree(own_root, ignore_errors=True)

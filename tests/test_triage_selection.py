@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from cases.models import Case
-from cases.queues import PAGE_SIZE
+from cases.selectors.queue import PAGE_SIZE
 from tests.cases_support import file_case
 
 pytestmark = pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.urls import reverse
 from psm.accounts.models import Invitation, User
 from psm.nik import SEX_FEMALE, generate_nik
 from tests.conftest import PASSWORD
-from volunteers.models import Kelurahan, Volunteer, VolunteerChange
+from volunteers.models import Kelurahan, Volunteer, VolunteerHistory
 from volunteers.services import volunteer_create, volunteer_deactivate
 
 
@@ -65,7 +65,7 @@ def test_admin_creates_a_volunteer_with_login_and_an_emailed_invitation(
     assert volunteer.user.role == User.Role.VOLUNTEER
     assert not volunteer.user.has_usable_password()
     assert volunteer.sk_year == 2024 and volunteer.kelurahan.name == "Pelambuan"
-    assert volunteer.changes.filter(action=VolunteerChange.Action.CREATED).exists()
+    assert volunteer.audit_history.filter(action=VolunteerHistory.Action.CREATED).exists()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["siti@test.invalid"]
     assert "kata sandi" in mail.outbox[0].body  # Indonesian text
     invitation = Invitation.objects.get(user=volunteer.user)
@@ -225,5 +225,5 @@ def test_reactivating_restores_the_login(login, admin_user, relawan_alalak):
     )
     client.post(reverse("volunteers:status", args=[pk]), {"status": "active", "reason": ""})
     assert Client().login(request=_login_request(), username="relawan_alalak", password=PASSWORD)
-    actions = list(relawan_alalak.volunteer.changes.values_list("action", flat=True))
-    assert actions.count(VolunteerChange.Action.STATUS) == 2
+    actions = list(relawan_alalak.volunteer.audit_history.values_list("action", flat=True))
+    assert actions.count(VolunteerHistory.Action.STATUS) == 2

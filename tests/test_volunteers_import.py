@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from psm.nik import SEX_FEMALE, SEX_MALE, generate_nik
-from volunteers.models import Volunteer, VolunteerChange
+from volunteers.models import Volunteer, VolunteerHistory
 from volunteers.services import roster_import, volunteer_update
 
 pytestmark = pytest.mark.django_db
@@ -82,7 +82,7 @@ def test_preview_writes_nothing_then_confirm_imports(
         "relawan002",
     }
     assert len(callbacks) == 2  # one invitation each
-    assert VolunteerChange.objects.filter(action="imported").count() == 2
+    assert VolunteerHistory.objects.filter(action="imported").count() == 2
 
 
 def test_one_bad_row_writes_nothing_and_reports_row_and_reason(login, admin_user):
@@ -184,7 +184,7 @@ def test_export_then_import_changes_nothing(
             "user__full_name", "user__email", "user__phone", "user__is_active"
         )
     )
-    changes_before = VolunteerChange.objects.count()
+    changes_before = VolunteerHistory.objects.count()
     for file_format in ("xlsx", "csv"):
         exported = client.post(
             reverse("volunteers:export"), {"format": file_format, "purpose": PURPOSE}
@@ -201,7 +201,7 @@ def test_export_then_import_changes_nothing(
             "user__full_name", "user__email", "user__phone", "user__is_active"
         )
     )
-    assert VolunteerChange.objects.count() == changes_before
+    assert VolunteerHistory.objects.count() == changes_before
 
 
 def test_import_updates_an_existing_volunteer_and_records_it(admin_user, relawan_alalak):
@@ -220,7 +220,7 @@ def test_import_updates_an_existing_volunteer_and_records_it(admin_user, relawan
     assert result.totals["update"] == 1 and result.written
     volunteer = Volunteer.objects.get(user__username="relawan_alalak")
     assert volunteer.kelurahan.name == "Pelambuan" and volunteer.sk_year == 2020
-    assert volunteer.changes.filter(action="imported").exists()
+    assert volunteer.audit_history.filter(action="imported").exists()
 
 
 def test_export_is_filtered_like_the_roster(login, admin_user, relawan_alalak, relawan_kuin):

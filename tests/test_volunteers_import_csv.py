@@ -19,7 +19,8 @@ from psm.accounts.services import user_create
 from psm.nik import SEX_FEMALE, generate_nik
 from volunteers.models import Volunteer
 from volunteers.services import roster_upload_get
-from volunteers.services.importing import UPLOAD_TTL, _upload_key, csv_delimiter, read_rows
+from volunteers.services.importing import UPLOAD_TTL, csv_delimiter, read_rows
+from volunteers.services.importing.upload import _upload_key
 
 pytestmark = pytest.mark.django_db
 HEADERS = ["username", "nama_lengkap", "nik", "telepon", "kelurahan", "alamat", "tahun_sk"]

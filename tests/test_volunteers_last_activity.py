@@ -11,10 +11,10 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from cases.dashboard import DashboardFilter, dashboard_numbers
 from cases.models import CaseEvent
 from cases.reminders import inactive_volunteers
 from cases.services import case_add_note, case_transition, visit_log
+from reports.dashboard import DashboardFilter, dashboard_numbers
 from tests.cases_support import file_case
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent
-from cases.queues import assignees_with_workload
+from cases.selectors.queue import assignees_with_workload
 from cases.services import case_add_note, case_assign, case_transition
 from tests.cases_support import file_case
 from volunteers.services import volunteer_set_status

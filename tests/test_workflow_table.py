@@ -12,8 +12,8 @@ import itertools
 import pytest
 
 from cases.models import Case
+from cases.models.workflow import transitions_for
 from cases.services import TransitionRefused, case_assign, case_transition
-from cases.workflow import transitions_for
 from psm.accounts.models import User
 from tests.test_cases_workflow import _extra, case_in
 from tests.workflow_table import LISTED, ROLES, ROWS, STATUSES
@@ -146,7 +146,7 @@ NEEDS = {
 
 
 def test_what_each_move_needs():
-    from cases.workflow import ALLOWED_TRANSITIONS
+    from cases.models.workflow import ALLOWED_TRANSITIONS
 
     assert set(ALLOWED_TRANSITIONS) == LISTED
     for pair, rule in ALLOWED_TRANSITIONS.items():

@@ -1,6 +1,6 @@
 """The case workflow written out by hand: the oracle of the workflow tests.
 
-Not read from cases.workflow.ALLOWED_TRANSITIONS: a wrong line in the app's table (staff
+Not read from cases.models.workflow.ALLOWED_TRANSITIONS: a wrong line in the app's table (staff
 reopening a closed case, a rejected case reopened) must disagree with this one.
 """
 

@@ -8,7 +8,7 @@ from volunteers.models import (
     Training,
     TrainingParticipant,
     Volunteer,
-    VolunteerChange,
+    VolunteerHistory,
 )
 
 
@@ -42,10 +42,11 @@ class VolunteerAdmin(ReadOnlyAdmin):
     exclude = ("nik", "nik_hash")
 
 
-@admin.register(VolunteerChange)
-class VolunteerChangeAdmin(ReadOnlyAdmin):
-    list_display = ("volunteer", "action", "actor", "at")
-    list_filter = ("action",)
+@admin.register(VolunteerHistory)
+class VolunteerHistoryAdmin(ReadOnlyAdmin):
+    list_display = ("pgh_obj", "action", "pgh_label", "actor", "pgh_created_at")
+    list_filter = ("action", "pgh_label")
+    raw_id_fields = ("pgh_obj", "actor")
 
 
 @admin.register(Training)

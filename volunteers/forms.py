@@ -18,6 +18,7 @@ from psm.crypto import nik_hash
 from psm.dates import validate_past_date
 from psm.exports import PurposeMixin
 from psm.fields import InternationalPhoneNumberField
+from psm.forms import DATE_INPUT
 from psm.nik import NikField, parse_nik
 from volunteers.models import (
     ActivityReport,
@@ -29,17 +30,7 @@ from volunteers.models import (
 )
 from volunteers.services.importing import MAX_FILE_BYTES
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 YES_NO = (("yes", _("Yes")), ("no", _("No")))
-
-
-def add_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    """Show a service's ValidationError on the form, on the field it names when it can."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class RosterFilter(django_filters.FilterSet):

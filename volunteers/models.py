@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 import pghistory
+import pghistory.models
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
@@ -56,13 +58,7 @@ class Kelurahan(models.Model):
         return self.name
 
 
-# Audit (django-pghistory); encrypted columns stay out, an NIK change shows as its hash.
-@pghistory.track(
-    exclude=["nik", "whatsapp"],
-    model_name="VolunteerHistory",
-    obj_field=pghistory.ObjForeignKey(related_name="audit_history"),
-)
-class Volunteer(models.Model):
+class Volunteer(models.Model):  # type: ignore[django-manager-missing]  # pghistory FK
     """A PSM volunteer's profile; the login is `user` (role volunteer)."""
 
     class Status(models.TextChoices):
@@ -148,8 +144,30 @@ class Volunteer(models.Model):
         return [s.strip() for s in self.skills.split(",") if s.strip()]
 
 
-class VolunteerChange(models.Model):
-    """One row per change to a volunteer's profile, written by the services: the history."""
+# Audit (django-pghistory): the one history of a volunteer. A trigger writes a snapshot on
+# every insert and update, bulk ones included; encrypted columns stay out (an NIK change shows
+# as its hash). The roster services then annotate their own row with the action, the actor
+# and the change as a person reads it (volunteers/services/roster.py, numbers masked), which
+# also covers the login's name, email and phone, kept on another table.
+if TYPE_CHECKING:  # the generated base is dynamic: its columns are declared below
+    _VolunteerEvent = pghistory.models.Event
+else:
+    _VolunteerEvent = pghistory.create_event_model(
+        Volunteer,
+        pghistory.InsertEvent(),
+        pghistory.UpdateEvent(),
+        # An invitation changes no column of the volunteer: a manual event records it.
+        pghistory.ManualEvent(label="invited"),
+        exclude=["nik", "whatsapp"],
+        obj_field=pghistory.ObjForeignKey(related_name="audit_history"),
+    )
+
+
+class VolunteerHistory(_VolunteerEvent):
+    if TYPE_CHECKING:
+        pgh_obj: Volunteer
+        pgh_context: Any
+        nik_hash: str | None
 
     class Action(models.TextChoices):
         CREATED = "created", _("Created")
@@ -158,8 +176,13 @@ class VolunteerChange(models.Model):
         IMPORTED = "imported", _("Imported")
         INVITED = "invited", _("Invitation sent")
 
-    volunteer = models.ForeignKey(
-        Volunteer, on_delete=models.CASCADE, related_name="changes", verbose_name=_("volunteer")
+    # Labels of rows whose columns are the volunteer's at that moment (trigger rows and manual
+    # events); rows carried over from the former VolunteerChange table say "carried".
+    SNAPSHOT_LABELS = frozenset({"insert", "update", "invited"})
+
+    # Empty on a row no service annotated (a bulk write, the admin, a data fix).
+    action = models.CharField(
+        _("action"), max_length=16, choices=Action.choices, blank=True, default="", db_default=""
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -169,20 +192,31 @@ class VolunteerChange(models.Model):
         related_name="+",
         verbose_name=_("changed by"),
     )
-    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
-    # {field: [old, new]} with display values; NIKs are stored masked.
-    changes = models.JSONField(_("changes"), default=dict, blank=True)
-    note = models.CharField(_("note"), max_length=255, blank=True)
-    at = models.DateTimeField(_("at"), auto_now_add=True)
+    # {field: [old, new]} with display values; NIKs and phone numbers are stored masked.
+    changes = models.JSONField(_("changes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=255, blank=True, default="", db_default="")
 
     class Meta:
-        ordering = ["-at", "-id"]
+        ordering = ["-pgh_created_at", "-pgh_id"]
         verbose_name = _("volunteer change")
         verbose_name_plural = _("volunteer changes")
-        indexes = [models.Index(fields=["volunteer", "-at"], name="volunteer_change_idx")]
+        indexes = [
+            models.Index(fields=["pgh_obj", "-pgh_created_at"], name="volunteer_history_idx")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.volunteer} {self.action} {self.at:%Y-%m-%d}"
+        return f"{self.pgh_obj} {self.action or self.pgh_label} {self.pgh_created_at:%Y-%m-%d}"
+
+    @property
+    def at(self) -> dt.datetime:
+        return self.pgh_created_at
+
+    @property
+    def action_label(self) -> str:
+        if self.action:
+            return str(self.Action(self.action).label)
+        created = self.pgh_label == "insert"
+        return str(self.Action.CREATED.label if created else self.Action.UPDATED.label)
 
     @property
     def change_rows(self) -> list[tuple[str, str, str]]:

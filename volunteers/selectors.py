@@ -6,18 +6,20 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Exists, Func, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, Func, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from psm.accounts.models import User
 from psm.crypto import nik_hash
+from volunteers.caseload import caseload
 from volunteers.models import (
     ActivityReport,
     Training,
     TrainingParticipant,
     Volunteer,
+    VolunteerHistory,
     previous_month,
 )
 
@@ -48,68 +50,10 @@ def reported_for(month: dt.date) -> Exists:
 
 
 # --- workload ---------------------------------------------------------------------------
-# `volunteers` never imports `cases` (it sits below it). The case models are reached through
-# the user's related names (assigned_cases, reported_cases, case_events) at call time, so the
-# roster, the profile and the bulk assignment in cases/queues.py share these numbers.
-def _related(name: str) -> Any:
-    return User._meta.get_field(name).related_model
-
-
-def _count(qs: QuerySet[Any], group: str) -> Coalesce:
-    """COUNT(*) of `qs` per `group` value, as a correlated subquery (0 when none)."""
-    counted = qs.order_by().values(group).annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted[:1]), 0)
-
-
-# --- last case activity -------------------------------------------------------------------
-# ONE meaning of "last case activity", used by the roster, the volunteer page, the 30-day
-# inactivity reminder (cases/reminders.py) and the dashboard's "active in 30 days"
-# (cases/dashboard.py): the latest time the volunteer themself acted on a case: filed it,
-# wrote an event on its timeline (a note, a status change, an attachment, ...) or logged a
-# visit. What others do on their cases does not count: it says nothing about the volunteer.
+# The case numbers come from `cases` through settings.PSM_VOLUNTEER_CASELOAD (volunteers.
+# caseload): this app never imports `cases`, so the open and overdue rules stay there.
+# "Active" means a case action within ACTIVE_DAYS (the last case activity, cases/caseload.py).
 ACTIVE_DAYS = 30
-# (user's related name, the model's user field, its time field): the volunteer's own actions.
-_OWN_CASE_ACTIONS = (
-    ("reported_cases", "reported_by", "created_at"),
-    ("case_events", "actor", "created_at"),
-    ("visits", "volunteer", "created_at"),
-)
-
-
-def _own_case_actions(user_ref: str) -> list[tuple[QuerySet[Any], str]]:
-    user = OuterRef(user_ref)
-    return [
-        (_related(name).objects.filter(**{field: user}).order_by(), at)
-        for name, field, at in _OWN_CASE_ACTIONS
-    ]
-
-
-def last_case_activity(user_ref: str = "pk") -> Greatest:
-    """The time of the volunteer's own latest case action (NULL when none), for a queryset
-    whose `user_ref` is a user id. Each part is one backward probe of a (user, time) index."""
-    return Greatest(
-        *(Subquery(qs.order_by(f"-{at}").values(at)[:1]) for qs, at in _own_case_actions(user_ref))
-    )
-
-
-def case_active_sql(user_column: str, cutoff: dt.datetime) -> tuple[str, list[dt.datetime]]:
-    """ "Acted on a case at or after `cutoff`" (`last_case_activity >= cutoff`) as (SQL,
-    params) for a raw query (the dashboard's volunteer query) whose volunteer's user id is
-    `user_column`: EXISTS probes of the same table of actions, so the two cannot drift."""
-    probes = []
-    # Table and column names come from the models (and the caller's code), never from input.
-    template = "EXISTS (SELECT 1 FROM {table} a WHERE a.{user} = {outer} AND a.{at} >= %s)"
-    for name, field, at in _OWN_CASE_ACTIONS:
-        meta = _related(name)._meta
-        probes.append(
-            template.format(
-                table=meta.db_table,
-                user=meta.get_field(field).column,
-                outer=user_column,
-                at=meta.get_field(at).column,
-            )
-        )
-    return "(" + " OR ".join(probes) + ")", [cutoff] * len(probes)
 
 
 def active_cutoff(now: dt.datetime) -> dt.datetime:
@@ -120,41 +64,14 @@ def active_cutoff(now: dt.datetime) -> dt.datetime:
 def workload_annotations(
     user_ref: str = "pk", *, now: dt.datetime | None = None, detail: bool = True
 ) -> dict[str, Func]:
-    """Annotations for a queryset whose `user_ref` is a user id (`pk` on users, `user_id` on
-    volunteers): open cases assigned to them in all and by status, how many of those are
-    overdue (the rule of Case.is_overdue: no first response and past due), and their
-    `last_case_activity` (see above). Without `detail`, only `open_cases` and
-    `overdue_cases`.
-
-    Each number is its own correlated subquery on an indexed column, so they add no join to
-    the outer query (no row multiplication with other annotations) and cost the same per row.
-    """
-    now = now or timezone.now()
-    case_model = _related("assigned_cases")
-    open_statuses = tuple(case_model.OPEN_STATUSES)
-    user = OuterRef(user_ref)
-    assigned_open = case_model.objects.filter(assignee=user, status__in=open_statuses)
-    annotations: dict[str, Func] = {
-        "open_cases": _count(assigned_open, "assignee"),
-        "overdue_cases": _count(
-            assigned_open.filter(first_response_at__isnull=True, due_at__lt=now), "assignee"
-        ),
-    }
-    if not detail:
-        return annotations
-    for status in open_statuses:
-        annotations[f"open_{status}"] = _count(assigned_open.filter(status=status), "assignee")
-    annotations["last_case_activity"] = last_case_activity(user_ref)
-    return annotations
+    """Open and overdue cases assigned to a user id `user_ref` (`pk` on users, `user_id` on
+    volunteers), by status and with `last_case_activity` unless `detail` is off."""
+    return caseload().workload_annotations(user_ref, now=now, detail=detail)
 
 
 def workload_by_status(obj: Any) -> list[tuple[str, str, int]]:
     """(status, label, count) of an object annotated by workload_annotations."""
-    case_model = _related("assigned_cases")
-    return [
-        (str(status), str(case_model.Status(status).label), getattr(obj, f"open_{status}", 0))
-        for status in case_model.OPEN_STATUSES
-    ]
+    return caseload().workload_by_status(obj)
 
 
 def _require_officer(user: User) -> None:
@@ -272,3 +189,59 @@ def search_filter(term: str) -> Q:
         # NIK and phone are encrypted at rest: a full NIK is found through its keyed hash.
         q |= Q(nik_hash=nik_hash(term))
     return q
+
+
+# --- history ------------------------------------------------------------------------------
+HISTORY_ROWS = 50
+# Snapshot columns a person does not read as a change of the profile.
+_NOT_CHANGES = frozenset({"id", "user", "created_at", "updated_at", "nik_hash"})
+
+
+def volunteer_history(*, user: User, volunteer: Volunteer) -> list[VolunteerHistory]:
+    """The volunteer's latest history rows for officers (nobody else sees them), newest
+    first. A row no service annotated (a bulk write, the admin) gets its change from the
+    snapshot before it and its actor from the audit context."""
+    if not user.is_officer:
+        return []
+    # One row more than shown: the snapshot the oldest shown row is compared with.
+    rows = list(
+        VolunteerHistory.objects.filter(pgh_obj=volunteer)
+        .select_related("actor", "pgh_context", "kelurahan")
+        .order_by("-pgh_created_at", "-pgh_id")[: HISTORY_ROWS + 1]
+    )
+    fields = [
+        f
+        for f in VolunteerHistory._meta.concrete_fields
+        if f.name in {g.name for g in Volunteer._meta.concrete_fields} - _NOT_CHANGES
+    ]
+    unannotated = [row for row in rows if row.changes is None]
+    actors = {
+        row.pgh_context.metadata.get("user") for row in unannotated if row.pgh_context is not None
+    }
+    people = User.objects.in_bulk([pk for pk in actors if isinstance(pk, int)])
+    for index, row in enumerate(rows):
+        if row.changes is not None:
+            continue
+        context = row.pgh_context.metadata if row.pgh_context is not None else {}
+        row.actor = people.get(context.get("user"))
+        before = next(
+            (r for r in rows[index + 1 :] if r.pgh_label in VolunteerHistory.SNAPSHOT_LABELS),
+            None,
+        )
+        row.changes = {
+            f.name: [_shown(before, f) if before else "", _shown(row, f)]
+            for f in fields
+            if before is None or _shown(before, f) != _shown(row, f)
+        }
+        if before is not None and before.nik_hash != row.nik_hash:
+            row.changes["nik"] = ["", str(_("changed"))]
+    return rows[:HISTORY_ROWS]
+
+
+def _shown(row: VolunteerHistory, field: Any) -> str:
+    value = getattr(row, field.name)
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

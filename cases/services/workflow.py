@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases.models import Case, CaseEvent, Category, Priority
+from cases.models.workflow import ALLOWED_TRANSITIONS, FIRST_RESPONSE_STATUSES, actor_may
 from cases.notices import person_line
 from cases.services.outbox import client_uuid_stored
-from cases.workflow import ALLOWED_TRANSITIONS, FIRST_RESPONSE_STATUSES, actor_may
 from psm.accounts.models import User
 from volunteers.models import Volunteer
 

@@ -25,8 +25,8 @@ from faker import Faker
 from PIL import Image
 from playwright.sync_api import BrowserContext, Page, Playwright, expect
 
-from cases import views_outbox
 from cases.models import Attachment, Case, Visit
+from cases.views import outbox as views_outbox
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.browser.pages import (
     PHONE,

@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from cases.models import Case
-from cases.queues import PAGE_SIZE
+from cases.selectors.queue import PAGE_SIZE
 from tests.browser.pages import PHONE, Artifacts, check_page, login_as, screenshot
 from tests.cases_support import beneficiary, file_case
 

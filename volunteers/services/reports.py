@@ -6,12 +6,12 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from psm.accounts.models import User
 from psm.localtime import WITA
+from volunteers.caseload import caseload
 from volunteers.models import ActivityReport, Volunteer, month_start
 
 S = ActivityReport.Status
@@ -31,25 +31,10 @@ def month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
 
 def activity_report_cases_handled_prefill(*, volunteer: Volunteer, month: dt.date) -> int:
     """How many distinct cases the volunteer acted on in `month` (WITA): a timeline event by
-    them, a visit they logged (by visit date), or a case they filed.
-
-    `volunteers` does not import `cases`: the rows are reached through the user's related
-    names (case_events, visits, reported_cases).
-    """
-    user = volunteer.user
+    them, a visit they logged (by visit date), or a case they filed. Counted by `cases`
+    (volunteers.caseload: this app does not import it)."""
     start, end = month_bounds(month)
-    first_day, next_first_day = start.date(), end.date()
-    acted = user.case_events.filter(created_at__gte=start, created_at__lt=end).values("case_id")
-    visited = user.visits.filter(  # type: ignore[attr-defined]
-        visited_on__gte=first_day, visited_on__lt=next_first_day
-    ).values("case_id")
-    filed = user.reported_cases.filter(created_at__gte=start, created_at__lt=end)  # type: ignore[attr-defined]
-    case_model = filed.model
-    return int(
-        case_model.objects.filter(
-            Q(pk__in=acted) | Q(pk__in=visited) | Q(pk__in=filed.values("pk"))
-        ).count()
-    )
+    return caseload().cases_handled(user=volunteer.user, start=start, end=end)
 
 
 def _check_month(month: dt.date) -> dt.date:

@@ -1,4 +1,5 @@
-"""Roster writes: create, update, status changes, each leaving a VolunteerChange row."""
+"""Roster writes: create, update, status changes, invitations, each annotating its history
+row (volunteers.models.VolunteerHistory) with the action, the actor and the masked change."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import pghistory
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -16,7 +18,7 @@ from psm.accounts.models import User
 from psm.accounts.services import invitation_create, user_create, user_set_active
 from psm.masking import mask_phone
 from psm.nik import mask_nik
-from volunteers.models import Kelurahan, Volunteer, VolunteerChange
+from volunteers.models import Kelurahan, Volunteer, VolunteerHistory
 
 # Fields a profile edit may change, on the volunteer and on their login.
 PROFILE_FIELDS = frozenset(
@@ -77,14 +79,22 @@ def _record(
     action: str,
     changes: dict[str, list[str]] | None = None,
     note: str = "",
-) -> VolunteerChange:
-    return VolunteerChange.objects.create(
-        volunteer=volunteer,
-        actor=actor,
-        action=action,
-        changes=_masked(changes or {}),
-        note=note[:255],
-    )
+    manual: bool = False,
+) -> VolunteerHistory:
+    """Annotate the history row the trigger just wrote for this write of `volunteer` (the
+    caller holds its row lock or created it), or with `manual` write an "invited" event: a
+    write that changes no column leaves no trigger row."""
+    if manual:
+        pghistory.create_event(volunteer, label="invited")
+    row = VolunteerHistory.objects.filter(pgh_obj=volunteer).order_by("-pgh_id").first()
+    if row is None:  # pragma: no cover - the trigger writes one on every insert and update
+        raise RuntimeError(f"no history row for volunteer {volunteer.pk}")
+    row.action = action
+    row.actor = actor
+    row.changes = _masked(changes or {})
+    row.note = note[:255]
+    row.save(update_fields=["action", "actor", "changes", "note"])
+    return row
 
 
 @transaction.atomic
@@ -108,7 +118,7 @@ def volunteer_create(
     actor: User | None = None,
     invite: bool = True,
     base_url: str = "",
-    action: str = VolunteerChange.Action.CREATED,
+    action: str = VolunteerHistory.Action.CREATED,
 ) -> Volunteer:
     """Add a volunteer to the roster.
 
@@ -170,7 +180,7 @@ def volunteer_invite(*, volunteer: Volunteer, base_url: str, actor: User | None 
             code="inactive",
         )
     invitation_create(user=volunteer.user, base_url=base_url, created_by=actor)
-    _record(volunteer=volunteer, actor=actor, action=VolunteerChange.Action.INVITED)
+    _record(volunteer=volunteer, actor=actor, action=VolunteerHistory.Action.INVITED, manual=True)
 
 
 @transaction.atomic
@@ -179,7 +189,7 @@ def volunteer_update(
     volunteer: Volunteer,
     data: Mapping[str, Any],
     actor: User | None = None,
-    action: str = VolunteerChange.Action.UPDATED,
+    action: str = VolunteerHistory.Action.UPDATED,
 ) -> dict[str, list[str]]:
     """Change profile fields (PROFILE_FIELDS and the login's USER_FIELDS).
 
@@ -236,7 +246,7 @@ def volunteer_set_status(
     _record(
         volunteer=volunteer,
         actor=actor,
-        action=VolunteerChange.Action.STATUS,
+        action=VolunteerHistory.Action.STATUS,
         changes={"status": [old, status]} if old != status else {},
         note=reason,
     )

@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from psm.accounts.access import require_supervisor
+from psm.forms import add_service_errors
 from volunteers import selectors
-from volunteers.forms import ActivityReportForm, ActivityReportReviewForm, add_service_errors
+from volunteers.forms import ActivityReportForm, ActivityReportReviewForm
 from volunteers.models import ActivityReport
 from volunteers.services import (
     activity_report_cases_handled_prefill,

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record
 from psm.exports import export_log, logged_filters
+from psm.forms import add_service_errors
 from psm.ratelimit import limit
 from psm.search import search_params, search_view
 from volunteers import selectors
@@ -21,7 +22,6 @@ from volunteers.forms import (
     VolunteerCreateForm,
     VolunteerForm,
     VolunteerStatusForm,
-    add_service_errors,
 )
 from volunteers.models import Volunteer
 from volunteers.resources import roster_export
@@ -119,7 +119,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "workload": selectors.workload_by_status(volunteer),
         "trainings": selectors.volunteer_trainings(volunteer),
         "reports": selectors.volunteer_reports(volunteer)[:12],
-        "changes": volunteer.changes.select_related("actor")[:50] if user.is_officer else [],
+        "changes": selectors.volunteer_history(user=user, volunteer=volunteer),
         "can_edit": user.is_admin_role,
         "last_month": selectors.last_month(),
     }

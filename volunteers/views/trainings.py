@@ -7,8 +7,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from psm.forms import add_service_errors
 from volunteers import selectors
-from volunteers.forms import AttendanceForm, TrainingForm, TrainingInviteForm, add_service_errors
+from volunteers.forms import AttendanceForm, TrainingForm, TrainingInviteForm
 from volunteers.models import Training
 from volunteers.services import (
     training_attendance_set,

@@ -1,0 +1,388 @@
+"""The case lists: "my cases" (/cases/) and the triage queue (/triage/).
+
+One filter set and one selector serve both, already scoped to the user through
+`cases_visible_to`. Lists never COUNT the whole table: the count stops at COUNT_LIMIT
+(shown as "10.000+"), so a page costs the same at 10 thousand or 1 million cases.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import django_filters
+from django import forms
+from django.core.paginator import Page, Paginator
+from django.db.models import Case as SqlCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from cases.display import RowNames
+from cases.forms.queue import PersonField
+from cases.models import PRIORITY_RANK, Beneficiary, Case, Category, Priority
+from cases.selectors import cases_visible_to
+from cases.services import assignable_users, departed_users
+from cases.services.reference import reference_normal, reference_prefix, reference_re
+from psm.accounts.models import User
+from psm.crypto import nik_hash
+from volunteers.models import Kelurahan, Volunteer
+from volunteers.selectors import workload_annotations
+
+PAGE_SIZE = 50
+COUNT_LIMIT = 10_000
+# A name search first collects the matching people through the trigram index on UPPER(name)
+# (migration 0018), then their cases by beneficiary_id. Walking the cases by date instead and
+# testing each person's name (the planner's choice for a join) read 364,000 cases to show 50
+# for "Siti" at 1M (6.3 s; 1,462 of 600,000 people match). Past this many matching people the
+# name is common enough that the walk by date finds a page quickly, so the join is kept.
+NAME_SEARCH_PEOPLE_LIMIT = 5_000
+
+# Sort keys a user may ask for (?sort=key or -key); anything else falls back to the default.
+SORTS: dict[str, tuple[str, ...]] = {
+    "created": ("created_at", "id"),
+    "priority": ("priority_rank", "created_at", "id"),
+    "due": ("due_at", "id"),
+    "reference": ("reference",),
+    "status": ("status", "created_at", "id"),
+    "kelurahan": ("kelurahan__name", "created_at", "id"),
+}
+TRIAGE_STATUSES = (Case.Status.NEW, Case.Status.VERIFIED)
+
+
+def _open() -> Q:
+    return Q(status__in=Case.OPEN_STATUSES)
+
+
+def needs_reassignment_q() -> Q:
+    """Open cases whose assignee can no longer work on them (login disabled, or a volunteer
+    who is inactive or suspended)."""
+    return _open() & (
+        Q(assignee__is_active=False)
+        | Q(
+            assignee__role=User.Role.VOLUNTEER,
+            assignee__volunteer__status__in=Volunteer.OFF_DUTY,
+        )
+    )
+
+
+def overdue_q(now: Any = None) -> Q:
+    """Open cases still waiting for Dinsos' first response after their due time."""
+    now = now or timezone.now()
+    return _open() & Q(first_response_at__isnull=True, due_at__lt=now)
+
+
+class PersonFilter(django_filters.ModelChoiceFilter):
+    field_class = PersonField
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    status = django_filters.MultipleChoiceFilter(
+        choices=Case.Status.choices,
+        label=_("Status"),
+        widget=forms.CheckboxSelectMultiple,
+        distinct=False,
+    )
+    # Area and category choices are plain choices filled from one query each (see
+    # __init__), so the page's query count stays low and constant.
+    category = django_filters.ChoiceFilter(
+        field_name="category_id", label=_("Category"), empty_label=_("All categories")
+    )
+    kecamatan = django_filters.ChoiceFilter(
+        field_name="kelurahan__kecamatan_id", label=_("Kecamatan"), empty_label=_("All kecamatan")
+    )
+    kelurahan = django_filters.ChoiceFilter(
+        field_name="kelurahan_id", label=_("Kelurahan"), empty_label=_("All kelurahan")
+    )
+    priority = django_filters.ChoiceFilter(
+        choices=Priority.choices, label=_("Priority"), empty_label=_("All priorities")
+    )
+    assignee = PersonFilter(
+        queryset=User.objects.none(),  # set per request: people who can hold cases
+        label=_("Assigned to"),
+    )
+    unassigned = django_filters.BooleanFilter(
+        method="filter_unassigned", label=_("Unassigned only"), widget=forms.CheckboxInput
+    )
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Overdue only"), widget=forms.CheckboxInput
+    )
+    reassign = django_filters.BooleanFilter(
+        method="filter_reassign", label=_("Needs reassignment"), widget=forms.CheckboxInput
+    )
+    created_from = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__gte",
+        label=_("Filed from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    created_to = django_filters.DateFilter(
+        field_name="created_at",
+        lookup_expr="date__lte",
+        label=_("Filed until"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = Case
+        fields: list[str] = []
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        assignee = self.filters["assignee"]
+        assignee.queryset = User.objects.filter(  # type: ignore[attr-defined]
+            Q(role__in=[User.Role.STAFF, User.Role.SUPERVISOR]) | Q(volunteer__isnull=False)
+        ).order_by("full_name", "username")
+        kelurahan = list(
+            Kelurahan.objects.order_by("name").values_list(
+                "pk", "name", "kecamatan_id", "kecamatan__name"
+            )
+        )
+        kecamatan = sorted({(k[2], k[3]) for k in kelurahan}, key=lambda k: k[1])
+        self.filters["kelurahan"].extra["choices"] = [(str(pk), n) for pk, n, *_k in kelurahan]
+        self.filters["kecamatan"].extra["choices"] = [(str(pk), n) for pk, n in kecamatan]
+        categories = list(Category.objects.values_list("pk", "name", "is_active"))
+        self.filters["category"].extra["choices"] = [(str(pk), n) for pk, n, _a in categories]
+        self.names = RowNames(
+            categories={pk: n for pk, n, _a in categories},
+            kelurahan={pk: n for pk, n, *_k in kelurahan},
+        )
+        # Active ones only, for forms that set a category (the triage bulk form).
+        self.category_choices = [(str(pk), n) for pk, n, active in categories if active]
+        if not user.is_officer:
+            # Volunteers filter by what matters on their own list.
+            for name in ("assignee", "unassigned", "reassign", "kecamatan"):
+                self.filters.pop(name, None)
+
+    def search(self, qs: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        value = " ".join(value.split())[:100]
+        if not value:
+            return qs
+        # References are stored upper-case: = and LIKE 'X%' use the unique index and its
+        # varchar_pattern_ops twin, where iexact/istartswith (UPPER(reference)) read every row.
+        if reference_re().match(value):
+            return qs.filter(reference=reference_normal(value))
+        if value.upper().startswith(f"{reference_prefix()}-"):
+            return qs.filter(reference__startswith=value.upper())
+        if value.isdigit() and len(value) == 16:
+            return qs.filter(beneficiary__nik_hash=nik_hash(value))
+        people = list(
+            Beneficiary.objects.filter(name__icontains=value).values_list("pk", flat=True)[
+                : NAME_SEARCH_PEOPLE_LIMIT + 1
+            ]
+        )
+        if len(people) <= NAME_SEARCH_PEOPLE_LIMIT:
+            return qs.filter(beneficiary_id__in=people)
+        return qs.filter(beneficiary__name__icontains=value)
+
+    # Checkboxes: unticked means "no filter", not "the opposite".
+    def filter_unassigned(self, qs: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
+        return qs.filter(assignee__isnull=True) if value else qs
+
+    def filter_overdue(self, qs: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
+        return qs.filter(overdue_q()) if value else qs
+
+    def filter_reassign(self, qs: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
+        return qs.filter(needs_reassignment_q()) if value else qs
+
+
+class BoundedPaginator(Paginator):
+    """Counts at most COUNT_LIMIT rows (a LIMITed subquery), never the whole table.
+    Unordered: the count needs no sort (at 1M cases sorting 17k in-progress cases to count
+    them cost more than the page itself)."""
+
+    @cached_property
+    def count(self) -> int:  # type: ignore[override]
+        return self.object_list.bounded_count(COUNT_LIMIT + 1)  # type: ignore[no-any-return,attr-defined]
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_LIMIT
+
+
+class MergedRows:
+    """The rows of one queryset, or of several disjoint ones in one order (a UNION ALL of
+    branches that are each ordered and cut at the page's end), read as the page's ids first,
+    then those rows with what the list shows (a short join that plans fast).
+
+    The triage queue's default ("waiting for triage" OR "assignee has left") as one query
+    cannot use an index for its order: at 1M cases PostgreSQL sorted every open case for each
+    page. Each branch alone walks an index in order (case_triage_order_idx for the first), so
+    a page reads about page-end rows per branch. Three queries: a bounded count, the page's
+    ids, the page's rows with their relations.
+    """
+
+    def __init__(self, parts: list[QuerySet[Case]], order: list[str], rows: QuerySet[Case]):
+        self.parts = parts
+        self.order = order
+        self.rows = rows
+        self.keys = [f.lstrip("-") for f in order]
+
+    def bounded_count(self, limit: int) -> int:
+        first, *rest = (p.order_by().values("pk")[:limit] for p in self.parts)
+        return first.union(*rest, all=True).count() if rest else first.count()
+
+    def __len__(self) -> int:  # pragma: no cover - the paginator calls bounded_count
+        return self.bounded_count(COUNT_LIMIT + 1)
+
+    def __getitem__(self, index: slice) -> list[Case]:
+        start, stop = index.start or 0, index.stop
+        if stop <= start:
+            return []
+        if len(self.parts) == 1:
+            ids = list(self.parts[0].order_by(*self.order).values_list("pk", flat=True)[start:stop])
+        else:
+            branches = [p.order_by(*self.order).values_list(*self.keys)[:stop] for p in self.parts]
+            first, *rest = branches
+            merged = first.union(*rest, all=True)
+            ids = [row[self.keys.index("id")] for row in merged.order_by(*self.order)[start:stop]]
+        found = {case.pk: case for case in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+
+@dataclass
+class CaseQueue:
+    filter: CaseFilter
+    page: Page[Case]
+    paginator: BoundedPaginator
+    sort: str
+    triage: bool
+
+
+def _annotated(qs: QuerySet[Case], user: User) -> QuerySet[Case]:
+    qs = qs.annotate(priority_rank=PRIORITY_RANK)
+    if user.is_volunteer:
+        qs = qs.annotate(
+            mine=SqlCase(
+                When(Q(assignee=user) | Q(reported_by=user), then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+    return qs
+
+
+RELATED = ("beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by")
+# What a list row shows (cases.display, drawn by psm.ui.rows): category and kelurahan names
+# come from the filter's choice lists, so the page's row query joins 4 tables, not 9. With 9
+# PostgreSQL spent 40 ms planning it for 2 ms of execution (bench M2, 100k cases).
+ROW_FIELDS = (
+    "id",
+    "reference",
+    "status",
+    "priority",
+    "created_at",
+    "due_at",
+    "first_response_at",
+    "category",
+    "kelurahan",
+    "beneficiary__name",
+    "assignee__username",
+    "assignee__full_name",
+    "assignee__is_active",
+    "assignee__role",
+    "assignee__volunteer__status",
+)
+
+
+def _row_query(visible: QuerySet[Case]) -> QuerySet[Case]:
+    return visible.select_related("beneficiary", "assignee__volunteer").only(*ROW_FIELDS)
+
+
+@dataclass
+class _Filtered:
+    case_filter: CaseFilter
+    qs: QuerySet[Case]
+    sort: str
+    order: list[str]
+    visible: QuerySet[Case]
+    triage_default: bool
+    valid: bool
+
+
+def _filtered(user: User, params: Any, *, triage: bool) -> _Filtered:
+    params = params.copy()
+    visible = cases_visible_to(user)
+    triage_default = triage and not any(params.get(k) for k in ("status", "reassign", "q"))
+    if triage_default:
+        # The queue's default: what waits for triage, plus cases whose assignee has left.
+        base = visible.filter(Q(status__in=TRIAGE_STATUSES) | needs_reassignment_q())
+    else:
+        base = visible
+    base = _annotated(base, user)
+    case_filter = CaseFilter(params, queryset=base, user=user)
+    valid = case_filter.is_valid()
+    qs = case_filter.qs if valid else base.none()
+
+    default_sort = "priority" if triage else "-created"
+    sort = params.get("sort") or default_sort
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        sort, key = default_sort, default_sort.lstrip("-")
+    order = [f"-{f}" if sort.startswith("-") else f for f in SORTS[key]]
+    if user.is_volunteer and "sort" not in params:
+        order = ["mine", *order]  # volunteers see their own cases first
+    qs = qs.select_related(*RELATED).order_by(*order)
+    return _Filtered(case_filter, qs, sort, order, visible, triage_default, valid)
+
+
+def filtered_cases(
+    user: User, params: Any, *, triage: bool
+) -> tuple[CaseFilter, QuerySet[Case], str]:
+    """The filter, every matching case in list order, and the sort applied: one definition
+    for the list pages and the case-list exports, so an export holds the rows of the list."""
+    found = _filtered(user, params, triage=triage)
+    return found.case_filter, found.qs, found.sort
+
+
+def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -> CaseQueue:
+    """The list page's rows for this user: filtered, sorted, one page, in constant queries."""
+    found = _filtered(user, params, triage=triage)
+    case_filter, visible, order = found.case_filter, found.visible, found.order
+    rows = MergedRows([found.qs], order, _row_query(visible))
+    if found.triage_default and found.valid and found.sort == "priority":
+        # Same rows, same order, from two index-ordered branches (see MergedRows).
+        waiting = _annotated(visible.filter(status__in=TRIAGE_STATUSES), user)
+        # needs_reassignment_q() for the statuses past triage, written as "assignee among
+        # the people who left" so PostgreSQL walks case_open_assignee_idx per such person.
+        departed = departed_users().values("pk")
+        left = _annotated(
+            visible.filter(
+                status__in=[Case.Status.ASSIGNED, Case.Status.IN_PROGRESS],
+                assignee__any_of=departed,
+            ),
+            user,
+        )
+        rows = MergedRows(
+            [case_filter.filter_queryset(waiting), case_filter.filter_queryset(left)],
+            order,
+            _row_query(visible),
+        )
+    paginator = BoundedPaginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
+    page = paginator.get_page(page_number)
+    return CaseQueue(case_filter, page, paginator, found.sort, triage)
+
+
+def assignees_with_workload() -> QuerySet[User]:
+    """Who can take a case, with their open and overdue case counts (the same numbers as the
+    volunteer roster: volunteers.selectors.workload_annotations), least loaded first per kind."""
+    return (
+        assignable_users()
+        .filter(Q(role__in=[User.Role.STAFF, User.Role.SUPERVISOR]) | Q(volunteer__isnull=False))
+        .select_related("volunteer__kelurahan")
+        .annotate(**workload_annotations(detail=False))
+        .order_by("role", "open_cases", "full_name")
+    )
+
+
+def people_search(text: str, *, limit: int = 20) -> QuerySet[User]:
+    """Suggestions for the assignee fields: who can take a case, matching the typed name or
+    username, least loaded first."""
+    text = " ".join(text.replace("\x00", "").split())[:100]
+    qs = assignees_with_workload()
+    if text:
+        qs = qs.filter(Q(full_name__icontains=text) | Q(username__istartswith=text))
+    return qs[:limit]

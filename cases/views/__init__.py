@@ -1,0 +1,1 @@
+"""The cases app's views, one module per screen family; cases/urls.py names them."""

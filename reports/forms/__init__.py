@@ -1,0 +1,1 @@
+"""The reports app's forms: the dashboard filter and the export forms."""
