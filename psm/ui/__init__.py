@@ -2,7 +2,7 @@
 
 * `fields`: Bootstrap form fields as crispy-forms draws them, for the pages that draw many;
 * `rows`: the <tr>s of the case list and the triage queue;
-* `tables`: the dashboard's long <tbody>s;
+* `tables`: the dashboard's long <tbody>s, sortable column headers;
 * `badges`: each tone's colour, one badge markup;
 * `dates`: each date format, by name.
 

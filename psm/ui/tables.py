@@ -1,6 +1,7 @@
-"""The dashboard's long <tbody>s (by category, by kelurahan, per week: ~130 rows), drawn in
-Python: through the template engine they were a third of the page's time at 100k cases
-(bench M1). Numbers are grouped as humanize's `intcomma` groups them; weeks are `list_date`."""
+"""Tables: the dashboard's long <tbody>s (by category, by kelurahan, per week: ~130 rows),
+drawn in Python: through the template engine they were a third of the page's time at 100k
+cases (bench M1). Numbers are grouped as humanize's `intcomma` groups them; weeks are
+`list_date`. And the case list's sortable column headers (aria_sort, sort_link)."""
 
 from __future__ import annotations
 
