@@ -35,6 +35,7 @@ from cases.sla import WITA, Calendar
 from psm.accounts.models import User
 from psm.notifications.models import Reminder
 from psm.notifications.services import ReminderSpec, SqlReminders, sweep_mark
+from psm.ui.dates import shown
 from volunteers.models import ActivityReport, Volunteer, previous_month
 from volunteers.selectors import active_cutoff
 
@@ -178,14 +179,14 @@ def visits_due(*, now: dt.datetime) -> Iterator[ReminderSpec]:
             occurrence=day.isoformat(),
             recipient_id=user_id,
             title=_("Home visit for case %(ref)s (%(category)s) is due on %(day)s")
-            % {"ref": reference, "category": category, "day": day.strftime("%d-%m-%Y")},
+            % {"ref": reference, "category": category, "day": shown(day, "date")},
             private_body=person_line(name=name, kelurahan=kelurahan),
             url=f"/cases/{reference}/",
         )
 
 
 def _local_date(day: dt.date) -> str:
-    return day.strftime("%d-%m-%Y")
+    return shown(day, "date")
 
 
 def _again_after(

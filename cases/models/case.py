@@ -134,7 +134,7 @@ def departed_q(prefix: str = "") -> Q:
 
 def needs_reassignment_q() -> Q:
     """Open cases whose assignee can no longer work on them (the loaded row's twin:
-    cases.rows.needs_reassignment)."""
+    cases.display.needs_reassignment)."""
     return open_q() & departed_q("assignee__")
 
 

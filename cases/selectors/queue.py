@@ -18,6 +18,7 @@ from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from cases.display import RowNames
 from cases.forms.queue import PersonField
 from cases.models import (
     ASSIGNED_STATUSES,
@@ -30,7 +31,6 @@ from cases.models import (
     awaiting_triage_q,
     needs_reassignment_q,
 )
-from cases.rows import RowNames
 from cases.selectors import cases_visible_to
 from cases.selectors.caseload import workload_annotations
 from cases.services import assignable_users, departed_users
@@ -252,9 +252,9 @@ def _annotated(qs: CaseQuerySet, user: User) -> CaseQuerySet:
 
 
 RELATED = ("beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by")
-# What a list row shows (cases.rows): category and kelurahan names come from the filter's
-# choice lists, so the page's row query joins 4 tables, not 9. With 9 PostgreSQL spent
-# 40 ms planning it for 2 ms of execution (bench M2, 100k cases).
+# What a list row shows (cases.display, drawn by psm.ui.rows): category and kelurahan names
+# come from the filter's choice lists, so the page's row query joins 4 tables, not 9. With 9
+# PostgreSQL spent 40 ms planning it for 2 ms of execution (bench M2, 100k cases).
 ROW_FIELDS = (
     "id",
     "reference",
