@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import formats
 from django.utils.dates import MONTHS_3
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from psm.accounts.access import require_officer
+from psm.accounts.http import AuthenticatedHttpRequest
 from reports.dashboard import dashboard_numbers
 from reports.forms.dashboard import DashboardForm
 
@@ -54,7 +55,7 @@ def _long_tables(board: Any) -> dict[str, SafeString]:
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_officer(request)
     form = DashboardForm(request.GET or None)
     board = dashboard_numbers(form.to_filter())
