@@ -261,6 +261,8 @@ REMINDER_SWEEP_SECONDS = env.int("REMINDER_SWEEP_SECONDS", default=60)
 # The role home's template and context: a function `fn(*, user) -> (template, context)` of
 # an app above psm (psm imports no app: the layers contract of `make lint`).
 PSM_HOME_CONTEXT = "cases.selectors.home.home_context"
+# Who may file a case, `fn(user) -> bool` (the "New case" menu item asks it).
+PSM_CASE_FILE_ALLOWED = "cases.services.intake.case_file_allowed"
 PSM_REMINDER_SWEEPERS: list[str] = env.list(
     "PSM_REMINDER_SWEEPERS",
     default=[
