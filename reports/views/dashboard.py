@@ -59,8 +59,8 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_officer(request)
     form = DashboardForm(request.GET or None)
     board = dashboard_numbers(form.to_filter())
-    form.fields["kecamatan"].widget.choices = [("", _("All kecamatan")), *board.kecamatan_choices]  # type: ignore[attr-defined]
-    form.fields["category"].widget.choices = [("", _("All categories")), *board.category_choices]  # type: ignore[attr-defined]
+    form.fields["kecamatan"].widget.choices = [("", _("All kecamatan")), *board.kecamatan_choices]
+    form.fields["category"].widget.choices = [("", _("All categories")), *board.category_choices]
     # Chart.js reads these from data attributes (no inline script: strict CSP).
     charts = {
         "category": {
