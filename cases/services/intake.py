@@ -71,7 +71,9 @@ def case_file(
     """File a new case. Idempotent on `idempotency_key`: a resubmission returns the case
     the first submission made (and adds nothing). A case from the field app's outbox also
     carries its phone UUID, content hash and the phone's `recorded_at`; its SLA clock still
-    starts at `created_at`, the arrival."""
+    starts at `created_at`, the arrival. Only who may file cases files one (case_file_check:
+    a later API calling this service directly is held to the same rule)."""
+    case_file_check(reported_by)
     if idempotency_key is not None:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:

@@ -22,17 +22,41 @@ from psm.accounts.models import User
 
 # A closed or rejected case takes no more visits (reopening it brings the visit form back);
 # the case page, the HTML form, the field outbox and any later API all ask visit_allowed.
+# One exception keeps field work from being lost: a visit a phone recorded offline and sends
+# late is kept when it took place on or before the day the case was closed (the volunteer was
+# there before the office closed it; refusing it would leave the phone a record nobody can
+# fix). A visit dated after the closing day is refused from the phone too.
 VISIT_CLOSED_STATUSES = (Case.Status.CLOSED, Case.Status.REJECTED)
 
 
-def visit_allowed(case: Case) -> bool:
-    """Whether a visit may be logged on this case now."""
-    return case.status not in VISIT_CLOSED_STATUSES
+def _closed_on(case: Case) -> dt.date | None:
+    """The local day of the case's latest move into a closed or rejected status."""
+    moved = (
+        CaseEvent.objects.filter(case=case, to_status__in=VISIT_CLOSED_STATUSES)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    at = moved or case.closed_at
+    return timezone.localdate(at) if at else None
 
 
-def visit_check(*, case: Case) -> None:
+def visit_allowed(
+    case: Case, *, visited_on: dt.date | None = None, sent_late: bool = False
+) -> bool:
+    """Whether a visit may be logged on this case now (`sent_late`: recorded offline on a
+    phone and sent from its outbox, `visited_on` the day of the visit)."""
+    if case.status not in VISIT_CLOSED_STATUSES:
+        return True
+    if not sent_late or visited_on is None:
+        return False
+    closed_on = _closed_on(case)
+    return closed_on is not None and visited_on <= closed_on
+
+
+def visit_check(*, case: Case, visited_on: dt.date | None = None, sent_late: bool = False) -> None:
     """ValidationError (code "case_closed") when no visit may be logged on this case."""
-    if not visit_allowed(case):
+    if not visit_allowed(case, visited_on=visited_on, sent_late=sent_late):
         raise ValidationError(
             _("Visits cannot be logged on a closed or rejected case."), code="case_closed"
         )
@@ -53,7 +77,8 @@ def visit_log(
 ) -> Visit:
     """Log a home visit. With a `client_uuid` (the outbox) a resend returns the stored visit
     (also once the case is closed); a new visit on a closed or rejected case is refused
-    (visit_check, on the locked row)."""
+    (visit_check, on the locked row), except one from the outbox dated on or before the
+    closing day."""
     if client_uuid is not None:
         stored = client_uuid_stored(Visit, client_uuid=client_uuid, digest=content_hash)
         if stored is not None:
@@ -69,7 +94,7 @@ def visit_log(
     if errors:
         raise ValidationError(errors)
     case = Case.objects.select_for_update().get(pk=case.pk)
-    visit_check(case=case)
+    visit_check(case=case, visited_on=visited_on, sent_late=client_uuid is not None)
     visit = Visit(
         case=case,
         volunteer=actor,
