@@ -20,14 +20,17 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms.queue import PersonField
-from cases.models import PRIORITY_RANK, Beneficiary, Case, Category, Priority
+from cases.models import PRIORITY_RANK, Beneficiary, Case, Priority
 from cases.rows import RowNames
 from cases.selectors import cases_visible_to
+from cases.selectors.categories import categories as categories_list
 from cases.services import assignable_users, departed_users
 from cases.services.reference import reference_normal, reference_prefix, reference_re
 from psm.accounts.models import User
+from psm.cachedlists import Choices
 from psm.crypto import nik_hash
-from volunteers.models import Kelurahan, Volunteer
+from volunteers.models import Volunteer
+from volunteers.selectors import areas as areas_list
 from volunteers.selectors import workload_annotations
 
 PAGE_SIZE = 50
@@ -80,13 +83,12 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(
-        choices=Case.Status.choices,
+        choices=Choices(Case.Status.choices),
         label=_("Status"),
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
-    # Area and category choices are plain choices filled from one query each (see
-    # __init__), so the page's query count stays low and constant.
+    # Area and category choices come from the cached reference lists (see __init__).
     category = django_filters.ChoiceFilter(
         field_name="category_id", label=_("Category"), empty_label=_("All categories")
     )
@@ -97,7 +99,7 @@ class CaseFilter(django_filters.FilterSet):
         field_name="kelurahan_id", label=_("Kelurahan"), empty_label=_("All kelurahan")
     )
     priority = django_filters.ChoiceFilter(
-        choices=Priority.choices, label=_("Priority"), empty_label=_("All priorities")
+        choices=Choices(Priority.choices), label=_("Priority"), empty_label=_("All priorities")
     )
     assignee = PersonFilter(
         queryset=User.objects.none(),  # set per request: people who can hold cases
@@ -136,22 +138,15 @@ class CaseFilter(django_filters.FilterSet):
         assignee.queryset = User.objects.filter(  # type: ignore[attr-defined]
             Q(role__in=[User.Role.STAFF, User.Role.SUPERVISOR]) | Q(volunteer__isnull=False)
         ).order_by("full_name", "username")
-        kelurahan = list(
-            Kelurahan.objects.order_by("name").values_list(
-                "pk", "name", "kecamatan_id", "kecamatan__name"
-            )
-        )
-        kecamatan = sorted({(k[2], k[3]) for k in kelurahan}, key=lambda k: k[1])
-        self.filters["kelurahan"].extra["choices"] = [(str(pk), n) for pk, n, *_k in kelurahan]
-        self.filters["kecamatan"].extra["choices"] = [(str(pk), n) for pk, n in kecamatan]
-        categories = list(Category.objects.values_list("pk", "name", "is_active"))
-        self.filters["category"].extra["choices"] = [(str(pk), n) for pk, n, _a in categories]
-        self.names = RowNames(
-            categories={pk: n for pk, n, _a in categories},
-            kelurahan={pk: n for pk, n, *_k in kelurahan},
-        )
+        # The reference lists, read once per process (psm.cachedlists), their choices
+        # normalised once: Django re-normalised plain lists on every iteration.
+        areas, categories = areas_list(), categories_list()
+        self.filters["kelurahan"].extra["choices"] = areas.kelurahan_choices
+        self.filters["kecamatan"].extra["choices"] = areas.kecamatan_choices
+        self.filters["category"].extra["choices"] = categories.choices
+        self.names = RowNames(categories=categories.names, kelurahan=areas.kelurahan_names)
         # Active ones only, for forms that set a category (the triage bulk form).
-        self.category_choices = [(str(pk), n) for pk, n, active in categories if active]
+        self.category_choices = categories.active_choices
         if not user.is_officer:
             # Volunteers filter by what matters on their own list.
             for name in ("assignee", "unassigned", "reassign", "kecamatan"):
