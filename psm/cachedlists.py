@@ -3,10 +3,11 @@
 Every list page and the dashboard name the areas and categories and offer them as filters:
 two queries and a few hundred Python objects on every request for tables an admin edits a
 few times a year. A `CachedList` keeps what its loader returned until a row of one of its
-models is saved or deleted (post_save/post_delete, then again when that transaction commits,
-so a rolled-back change is not kept), or until MAX_AGE_SECONDS have passed: the bound on how
-long another web process, whose signals this process does not hear, or a bulk update that
-sends none, can show the old list. Nothing per user is kept here.
+models is saved or deleted (post_save/post_delete, and again when that transaction commits:
+a list read inside it, before the commit, is not kept), or until MAX_AGE_SECONDS have
+passed: the bound on how long another web process (whose signals this one does not hear), a
+bulk update (which sends none) or a rolled-back change can leave the old list in use here.
+Nothing per user is kept here.
 
 `Choices` is a choice list normalised once: Django re-normalises a plain list on every
 iteration (each option's label tested and copied, ~260 calls per case-list page); an
@@ -31,6 +32,7 @@ T = TypeVar("T")
 MAX_AGE_SECONDS = 60
 
 _ALL: list[CachedList[Any]] = []
+_clock = time.monotonic  # tests move it
 
 
 class CachedList(Generic[T]):
@@ -49,14 +51,14 @@ class CachedList(Generic[T]):
 
     def get(self) -> T:
         value, loaded_at = self._value, self._loaded_at
-        if value is not None and time.monotonic() - loaded_at < MAX_AGE_SECONDS:
+        if value is not None and _clock() - loaded_at < MAX_AGE_SECONDS:
             return value
         generation = self._generation
         value = self._load()
         with self._lock:
             # A change while loading: use what was read, keep nothing (the next read reloads).
             if generation == self._generation:
-                self._value, self._loaded_at = value, time.monotonic()
+                self._value, self._loaded_at = value, _clock()
         return value
 
     def clear(self) -> None:
