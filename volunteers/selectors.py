@@ -29,7 +29,7 @@ from volunteers.models import (
 
 
 @dataclass(frozen=True)
-class AreaRow:
+class KelurahanRow:
     id: int
     name: str
     kecamatan_id: int
@@ -40,7 +40,7 @@ class AreaRow:
 class Areas:
     """Every kelurahan by name, the kecamatan that have one by name, and their choices."""
 
-    kelurahan: tuple[AreaRow, ...]
+    kelurahan: tuple[KelurahanRow, ...]
     kecamatan: tuple[tuple[int, str], ...]
     kelurahan_names: dict[int, str]
     kelurahan_choices: Choices  # (str(pk), name), for filters
@@ -49,7 +49,7 @@ class Areas:
 
 def _load_areas() -> Areas:
     rows = tuple(
-        AreaRow(*row)
+        KelurahanRow(*row)
         for row in Kelurahan.objects.order_by("name").values_list(
             "pk", "name", "kecamatan_id", "kecamatan__name"
         )

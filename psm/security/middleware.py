@@ -58,8 +58,8 @@ class SessionIdleMiddleware:
         if session is not None and session.session_key:
             refreshed = session.get(SESSION_REFRESHED_KEY)  # loads it: an expired key is None
             now = int(time.time())
-            stale = not isinstance(refreshed, int) or not 0 <= now - refreshed < SESSION_REFRESH_SECONDS
-            if session.session_key and stale:
+            fresh = isinstance(refreshed, int) and 0 <= now - refreshed < SESSION_REFRESH_SECONDS
+            if session.session_key and not fresh:
                 session[SESSION_REFRESHED_KEY] = now  # modified: SessionMiddleware saves it
         return self.get_response(request)
 
