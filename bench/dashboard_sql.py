@@ -91,7 +91,7 @@ def _volunteers_sql() -> str:
 
 
 def params(now: dt.datetime, start_day: dt.date, end_day: dt.date) -> dict[str, Any]:
-    """The same moments cases/dashboard.py derives (local WITA days and weeks)."""
+    """The same moments reports/dashboard.py derives (local WITA days and weeks)."""
     from zoneinfo import ZoneInfo
 
     tz = ZoneInfo(WITA)

@@ -72,6 +72,7 @@ class Gunicorn:
     def __init__(self, db_url: str, static_root: str, workers: int) -> None:
         self.port = free_port()
         self.workers = workers
+        self.db_url = db_url
         self.base = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "DATABASE_URL": db_url, "BENCH_STATIC_ROOT": static_root}
         self.log = open(ROOT / "bench" / "results" / "gunicorn.log", "a")  # noqa: SIM115

@@ -16,7 +16,8 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from cases.models import Beneficiary, Case, CaseEvent, Category, Priority
+from cases.models import OPEN_STATUSES, Beneficiary, Case, CaseEvent, Category, Priority
+from cases.models.workflow import FIRST_RESPONSE_STATUSES
 from cases.services import (
     beneficiary_create,
     case_assign,
@@ -29,16 +30,18 @@ from psm.crypto import nik_hash
 from psm.nik import SEX_FEMALE, SEX_MALE, generate_nik
 from volunteers.models import Kelurahan
 
+S = Case.Status
+
 # Final state of a demo case and how often it occurs (sums to 100).
 OUTCOMES = [
-    ("closed", 58),
-    ("resolved", 9),
-    ("rejected", 7),
-    ("referred", 6),
-    ("in_progress", 7),
-    ("assigned", 5),
-    ("verified", 3),
-    ("new", 5),
+    (S.CLOSED, 58),
+    (S.RESOLVED, 9),
+    (S.REJECTED, 7),
+    (S.REFERRED, 6),
+    (S.IN_PROGRESS, 7),
+    (S.ASSIGNED, 5),
+    (S.VERIFIED, 3),
+    (S.NEW, 5),
 ]
 # How common each category is in the office's intake (default weight 1).
 CATEGORY_WEIGHTS = {
@@ -119,30 +122,30 @@ def _person(fake: Faker, rng: random.Random, kelurahan: Kelurahan) -> Beneficiar
 
 def _work(case: Case, outcome: str, people: DemoPeople, rng: random.Random) -> None:
     officer = rng.choice(people.officers)
-    if outcome == "new":
+    if outcome == S.NEW:
         return
-    if outcome == "rejected":
+    if outcome == S.REJECTED:
         case_transition(
             case=case,
-            to_status="rejected",
+            to_status=S.REJECTED,
             actor=officer,
             reason="Data tidak lengkap / bukan warga Banjarmasin",
         )
         return
-    case_transition(case=case, to_status="verified", actor=officer)
-    if outcome == "verified":
+    case_transition(case=case, to_status=S.VERIFIED, actor=officer)
+    if outcome == S.VERIFIED:
         return
     same_area = [v for v in people.volunteers if v.volunteer.kelurahan_id == case.kelurahan_id]
     assignee = rng.choice(same_area or people.volunteers)
     case_assign(case=case, assignee=assignee, actor=officer)
-    if outcome == "referred":
+    if outcome == S.REFERRED:
         case_transition(
-            case=case, to_status="referred", actor=officer, partner=rng.choice(PARTNERS)
+            case=case, to_status=S.REFERRED, actor=officer, partner=rng.choice(PARTNERS)
         )
         return
-    if outcome == "assigned":
+    if outcome == S.ASSIGNED:
         return
-    case_transition(case=case, to_status="in_progress", actor=assignee)
+    case_transition(case=case, to_status=S.IN_PROGRESS, actor=assignee)
     visit_log(
         case=case,
         actor=assignee,
@@ -150,15 +153,15 @@ def _work(case: Case, outcome: str, people: DemoPeople, rng: random.Random) -> N
         findings=rng.choice(FINDINGS),
         next_visit_on=timezone.localdate() + dt.timedelta(days=rng.randint(1, 14)),
     )
-    if outcome == "in_progress":
+    if outcome == S.IN_PROGRESS:
         return
     case_transition(
-        case=case, to_status="resolved", actor=assignee, note="Bantuan telah disalurkan."
+        case=case, to_status=S.RESOLVED, actor=assignee, note="Bantuan telah disalurkan."
     )
-    if outcome == "closed":
+    if outcome == S.CLOSED:
         case_transition(
             case=case,
-            to_status="closed",
+            to_status=S.CLOSED,
             actor=people.supervisor,
             note="Selesai sesuai laporan relawan.",
         )
@@ -182,15 +185,13 @@ def _backdate(case: Case, filed: dt.datetime, rng: random.Random) -> None:
     }
     by_status = {e.to_status: s for e, s in zip(events, stamps, strict=True) if e.to_status}
     first = [
-        s
-        for e, s in zip(events, stamps, strict=True)
-        if e.to_status in ("verified", "rejected", "assigned", "referred")
+        s for e, s in zip(events, stamps, strict=True) if e.to_status in FIRST_RESPONSE_STATUSES
     ]
     fields["first_response_at"] = first[0] if first else None
     for status, column in (
-        ("verified", "verified_at"),
-        ("resolved", "resolved_at"),
-        ("closed", "closed_at"),
+        (S.VERIFIED, "verified_at"),
+        (S.RESOLVED, "resolved_at"),
+        (S.CLOSED, "closed_at"),
     ):
         if case.__dict__.get(column) is not None and status in by_status:
             fields[column] = by_status[status]
@@ -225,11 +226,7 @@ def _seed_cases(target: int, *, seed: int) -> int:
     for _ in range(missing):
         outcome = rng.choices(outcomes, outcome_weights)[0]
         # Open cases are recent; closed ones spread over the year.
-        days_back = (
-            rng.uniform(0, 20)
-            if outcome in ("new", "verified", "assigned", "in_progress")
-            else rng.uniform(5, 365)
-        )
+        days_back = rng.uniform(0, 20) if outcome in OPEN_STATUSES else rng.uniform(5, 365)
         filed = now - dt.timedelta(days=days_back)
         volunteer = rng.choice(people.volunteers)
         area = volunteer.volunteer.kelurahan if rng.random() < 0.8 else rng.choice(kelurahan)

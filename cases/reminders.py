@@ -20,14 +20,22 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Priority, Visit
+from cases.models import (
+    ASSIGNED_STATUSES,
+    NOT_STARTED_STATUSES,
+    Case,
+    CaseStatus,
+    Priority,
+    Visit,
+    open_q,
+)
 from cases.notices import PERSON_LINE, person_line
 from cases.selectors.caseload import last_case_activity
-from cases.selectors.queue import overdue_q
 from cases.sla import WITA, Calendar
 from psm.accounts.models import User
 from psm.notifications.models import Reminder
 from psm.notifications.services import ReminderSpec, SqlReminders, sweep_mark
+from psm.ui.dates import shown
 from volunteers.models import ActivityReport, Volunteer, previous_month
 from volunteers.selectors import active_cutoff
 
@@ -68,6 +76,7 @@ def _case_rule(
     kind: str,
     due_column: str,
     where: str,
+    where_params: list[object],
     roles: list[str],
     title: str,
     is_emergency: bool,
@@ -84,7 +93,7 @@ def _case_rule(
     since = sweep_mark(rule=rule)
     window = ""
     person = _sql_template(str(PERSON_LINE), names=("name", "kelurahan"))
-    params: list[object] = [kind, _sql_template(title), is_emergency, person, now]
+    params: list[object] = [kind, _sql_template(title), is_emergency, person, *where_params, now]
     if since is not None:
         # A case re-read because it changed keeps its reminders while its due time stands.
         window = f"""
@@ -105,7 +114,8 @@ def _case_rule(
           CROSS JOIN accounts_user u
         WHERE {where} AND c.{due_column} <= %s{window}
           AND u.role = ANY(%s) AND u.is_active
-    """  # nosec B608  # noqa: S608 (column names and conditions: constants of this module)
+    """  # nosec B608  # noqa: S608 (column names and conditions: constants of this module;
+    # their values, statuses and priorities included, are parameters)
     return [SqlReminders(select=select, params=tuple(params), mark=rule, swept_until=now)]
 
 
@@ -116,7 +126,8 @@ def untriaged_cases(*, now: dt.datetime) -> list[SqlReminders]:
         kind="triage_overdue",
         due_column="triage_due_at",
         # emergencies have their own, louder rule
-        where="c.status = 'new' AND c.priority <> 'emergency'",
+        where="c.status = %s AND c.priority <> %s",
+        where_params=[str(CaseStatus.NEW), str(Priority.EMERGENCY)],
         roles=[User.Role.STAFF.value],
         title=_("Case %(ref)s (%(category)s) waits for triage past its due time"),
         is_emergency=False,
@@ -130,7 +141,8 @@ def emergency_cases(*, now: dt.datetime) -> list[SqlReminders]:
         rule="emergency_cases",
         kind="emergency_not_started",
         due_column="due_at",
-        where="c.priority = 'emergency' AND c.status IN ('new', 'verified', 'assigned')",
+        where="c.priority = %s AND c.status = ANY(%s)",
+        where_params=[str(Priority.EMERGENCY), [str(s) for s in NOT_STARTED_STATUSES]],
         roles=[User.Role.STAFF.value, User.Role.SUPERVISOR.value],
         title=_("EMERGENCY: case %(ref)s (%(category)s) has not been started within 45 minutes"),
         is_emergency=True,
@@ -143,8 +155,8 @@ def visits_due(*, now: dt.datetime) -> Iterator[ReminderSpec]:
     today = timezone.localtime(now).date()
     visits = (
         Visit.objects.filter(
+            open_q("case__"),
             next_visit_on__range=(today, today + dt.timedelta(days=1)),
-            case__status__in=Case.OPEN_STATUSES,
         )
         .filter(Q(volunteer__is_active=True))
         .values_list(
@@ -167,14 +179,14 @@ def visits_due(*, now: dt.datetime) -> Iterator[ReminderSpec]:
             occurrence=day.isoformat(),
             recipient_id=user_id,
             title=_("Home visit for case %(ref)s (%(category)s) is due on %(day)s")
-            % {"ref": reference, "category": category, "day": day.strftime("%d-%m-%Y")},
+            % {"ref": reference, "category": category, "day": shown(day, "date")},
             private_body=person_line(name=name, kelurahan=kelurahan),
             url=f"/cases/{reference}/",
         )
 
 
 def _local_date(day: dt.date) -> str:
-    return day.strftime("%d-%m-%Y")
+    return shown(day, "date")
 
 
 def _again_after(
@@ -197,7 +209,7 @@ def stalled_assigned_cases(*, now: dt.datetime) -> Iterator[ReminderSpec]:
     supervisors = _officers(User.Role.SUPERVISOR)
     cases = (
         Case.objects.filter(
-            status__in=[Case.Status.ASSIGNED, Case.Status.IN_PROGRESS],
+            status__in=ASSIGNED_STATUSES,
             assignee__isnull=False,
             due_at__lte=now,
             due_at__gt=now - STALL_HORIZON,
@@ -353,14 +365,11 @@ def daily_digest(*, now: dt.datetime) -> Iterator[ReminderSpec]:
         return
     end_of_day = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0, 0), tzinfo=WITA)
     counts = {
-        "new": Case.objects.filter(status=Case.Status.NEW).count(),
-        "overdue": Case.objects.filter(overdue_q(now)).count(),
-        "today": Case.objects.filter(
-            status__in=Case.OPEN_STATUSES,
-            first_response_at__isnull=True,
-            due_at__gte=now,
-            due_at__lt=end_of_day,
-        ).count(),
+        "new": Case.objects.filter(status=CaseStatus.NEW).count(),
+        "overdue": Case.objects.overdue(now).count(),
+        "today": Case.objects.response_pending()
+        .filter(due_at__gte=now, due_at__lt=end_of_day)
+        .count(),
     }
     title = _("Daily summary %(day)s: %(new)s new, %(overdue)s overdue, %(today)s due today") % {
         **counts,

@@ -17,8 +17,10 @@ import datetime as dt
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from psm.ui.dates import shown
 
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 EARLIEST_RECORD = dt.date(1990, 1, 1)
@@ -38,7 +40,7 @@ def latest_planned() -> dt.date:
 
 
 def _shown(value: dt.date) -> str:
-    return formats.date_format(value, "j F Y")
+    return shown(value, "long_date")
 
 
 def _check(

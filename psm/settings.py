@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "psm.accounts",
     "psm.notifications",
     "psm.accesslog",
+    "psm.ui",
     "volunteers",
     "cases",
     "reports",

@@ -24,16 +24,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import TREND_TIME_ZONE, Case, Priority
+from cases.models import OPEN_STATUSES, TREND_TIME_ZONE, Case, Priority, response_late_q
 from cases.selectors.caseload import case_active_sql
 from cases.selectors.categories import categories as categories_list
+from volunteers.models import Volunteer
 from volunteers.selectors import active_cutoff
 from volunteers.selectors import areas as areas_list
 
-OPEN = [str(s) for s in Case.OPEN_STATUSES]
+# The case rules as SQL parameters (cases.models.case): the statements hold no status.
+OPEN = [str(s) for s in OPEN_STATUSES]
 PRIORITIES = [str(p) for p in Priority.values]
 TREND_WEEKS = 52
 
@@ -157,7 +160,7 @@ FROM p
 # index-only branches instead of one bitmap OR that visits every heap page.
 NOW_SQL = """
 SELECT c.priority, count(*) AS open,
-       count(*) FILTER (WHERE c.first_response_at IS NULL AND c.due_at < %s) AS overdue,
+       count(*) FILTER (WHERE {late}) AS overdue,
        0 AS week, 0 AS month
 FROM cases_case c
 WHERE c.status = ANY(%s) {scope}
@@ -200,9 +203,19 @@ SELECT k.kecamatan_id,
                      AND vi.visited_on BETWEEN %s AND %s)), 0)::int AS visits
 FROM volunteers_volunteer v
 JOIN volunteers_kelurahan k ON k.id = v.kelurahan_id
-WHERE v.status = 'active' {kec_scope}
+WHERE v.status = %s {kec_scope}
 GROUP BY k.kecamatan_id
 """
+
+
+def _case_sql(q: Q) -> tuple[str, list[Any]]:
+    """A rule of cases.models (a Q on Case) as a condition on `cases_case c`, with its
+    values as parameters: the hand SQL below states no rule of its own."""
+    query = Case.objects.filter(q).query
+    # Django's own relabelling (the one it uses for subqueries): columns read c."due_at".
+    query.change_aliases({Case._meta.db_table: "c"})
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, list(params)
 
 
 def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> Dashboard:
@@ -254,9 +267,11 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
             local_now.date().replace(day=1), dt.time.min, tzinfo=local_now.tzinfo
         )
         earliest = min(week_start, month_start)
+        # Overdue: the open cases of this branch that are late (cases.models.overdue_q).
+        late, late_params = _case_sql(response_late_q(now))
         cur.execute(
-            NOW_SQL.format(scope=scope),
-            [now, OPEN, *scope_params, week_start, month_start, earliest, *scope_params],
+            NOW_SQL.format(scope=scope, late=late),
+            [*late_params, OPEN, *scope_params, week_start, month_start, earliest, *scope_params],
         )
         for prio, open_n, overdue, week, month in cur.fetchall():
             board.open_now += open_n
@@ -282,7 +297,16 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
         active, active_params = case_active_sql("v.user_id", active_cutoff(now))
         cur.execute(
             VOLUNTEER_SQL.format(active=active, scope=scope, kec_scope=kec_scope),
-            [*active_params, start, end, *scope_params, f.start, f.end, *kec_params],
+            [
+                *active_params,
+                start,
+                end,
+                *scope_params,
+                f.start,
+                f.end,
+                str(Volunteer.Status.ACTIVE),
+                *kec_params,
+            ],
         )
         volunteer_rows = {row[0]: row[1:] for row in cur.fetchall()}
 

@@ -14,13 +14,13 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from psm.accounts.models import User
 from psm.letterhead import Letterhead, letterhead
+from psm.ui.dates import shown
 from reports.dashboard import Dashboard, DashboardFilter, dashboard_numbers
 from volunteers.models import Kecamatan
 
@@ -77,7 +77,7 @@ def monthly_report(
         board=board,
         title=_("Monthly report of %(office)s %(region)s")
         % {"office": head.office, "region": head.region},
-        period=date_format(month, "F Y"),
+        period=shown(month, "month"),
         area=kecamatan.name if kecamatan else _("All of %(region)s") % {"region": head.region},
         generated_at=timezone.localtime(now),
         generated_by=user.get_full_name(),

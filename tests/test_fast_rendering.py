@@ -1,6 +1,7 @@
 """The Python-drawn parts of the busiest pages (bench M1/M2) say what the templates said:
-psm.fastforms against crispy-forms, cases.rows against the queue's SQL rule, and the
-dashboard's long tables against humanize's number format."""
+psm.ui.fields against crispy-forms, cases.display against the queue's SQL rule, the
+dashboard's long tables against humanize's number format, psm.ui's badges and dates against
+what the templates draw with the same definitions."""
 
 from __future__ import annotations
 
@@ -16,13 +17,14 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.http import QueryDict
 from django.utils import translation
 
+from cases.display import needs_reassignment
 from cases.forms.queue import BulkActionForm
 from cases.models import Case
-from cases.rows import needs_reassignment, short_datetime
 from cases.selectors.queue import CaseFilter, needs_reassignment_q
 from cases.services import case_assign
 from psm.accounts.models import User
-from psm.fastforms import render_field
+from psm.ui.dates import list_datetime
+from psm.ui.fields import render_field
 from reports.forms.dashboard import DashboardForm
 from reports.views.dashboard import _long_tables
 from tests.cases_support import file_case
@@ -141,7 +143,7 @@ def test_an_error_is_announced_with_its_field():
 
 
 def test_the_python_reassignment_rule_is_the_sql_one(petugas, relawan_alalak, relawan_kuin):
-    """cases.rows.needs_reassignment (drawn per row) agrees with needs_reassignment_q (the
+    """cases.display.needs_reassignment (drawn per row) agrees with needs_reassignment_q (the
     queue's filter) for every kind of assignee and state."""
     from volunteers.models import Volunteer
 
@@ -187,8 +189,8 @@ def test_short_datetime_is_the_date_filter():
     moment = dt.datetime(2026, 12, 31, 23, 30, tzinfo=dt.UTC)  # 1 Jan in WITA
     with translation.override("id"):
         expected = date(timezone.localtime(moment), "d M Y H:i")
-        assert short_datetime(moment) == expected == "01 Jan 2027 07:30"
-    assert short_datetime(None) == "—"
+        assert list_datetime(moment) == expected == "01 Jan 2027 07:30"
+    assert list_datetime(None) == "—"
 
 
 def test_queue_rows_escape_what_people_typed(login, petugas, relawan_alalak):
@@ -241,3 +243,97 @@ def test_other_widgets_draw_what_crispy_drew(data):
         assert "rahasia" not in str(render_field(form["secret"]))
     assert 'type="hidden" name="initial-since"' in str(render_field(form["since"]))
     assert str(render_field(form["kinds"])).count(" disabled") == 2
+
+
+# --- psm.ui's badges and dates: one definition for the templates and the Python renderers ---
+
+
+def _render(source: str, **context: Any) -> str:
+    from django.template import Context, Template
+
+    return Template(source).render(Context(context))
+
+
+@pytest.mark.parametrize("name", sorted(__import__("psm.ui.dates").ui.dates.FORMATS))
+def test_each_named_date_format_is_the_date_filter_in_templates_and_python(name):
+    from django.utils import timezone
+
+    from psm.ui.dates import FORMATS, shown
+
+    moment = dt.datetime(2026, 8, 16, 23, 5, 9, tzinfo=dt.UTC)  # 17 Aug in WITA
+    day = dt.date(2026, 2, 3)
+    with translation.override("id"):
+        for value in (moment, day):
+            if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+                if any(c in FORMATS[name] for c in "HisG"):
+                    continue  # a time format of a bare date
+            template = _render(f'{{% load ui %}}{{{{ v|ui_date:"{name}" }}}}', v=value)
+            filtered = _render(f'{{{{ v|date:"{FORMATS[name]}" }}}}', v=value)
+            assert template == filtered == shown(value, name), (name, template, filtered)
+        assert _render('{% load ui %}{{ v|ui_date:"' + name + '"|default:"—" }}', v=None) == "—"
+        assert shown(timezone.now(), name)
+
+
+def test_the_hand_list_dates_are_the_named_formats_every_month():
+    from psm.ui.dates import list_date, list_datetime, shown
+
+    for language in ("id", "en"):
+        with translation.override(language):
+            for month in range(1, 13):
+                day = dt.date(2026, month, 9)
+                moment = dt.datetime(2026, month, 9, 16, 7, tzinfo=dt.UTC)
+                assert list_date(day) == shown(day, "list_date")
+                assert list_datetime(moment) == shown(moment, "list_datetime")
+
+
+def test_the_badge_tag_is_the_python_badge_and_the_markup_the_pages_had():
+    from psm.ui.badges import TONES, badge
+
+    assert str(badge("Terlambat", "danger", data_due_state="overdue")) == (
+        '<span class="badge text-bg-danger" data-due-state="overdue">Terlambat</span>'
+    )
+    assert str(badge(3, "danger", pill=True, data_unread=3)) == (
+        '<span class="badge rounded-pill text-bg-danger" data-unread="3">3</span>'
+    )
+    assert str(badge("", "warning", data_outbox_count=True, hidden=True)) == (
+        '<span class="badge text-bg-warning" data-outbox-count hidden></span>'
+    )
+    assert str(badge("<b>", "light", extra="me-1")) == (
+        '<span class="badge text-bg-light border me-1">&lt;b&gt;</span>'
+    )
+    for tone in TONES:
+        drawn = _render(
+            '{% load ui %}{% badge text tone data_x=n extra="me-1" %}', text="A & B", tone=tone, n=2
+        )
+        assert drawn == badge("A & B", tone, extra="me-1", data_x=2)
+
+
+def test_case_badges_in_templates_are_the_ones_the_rows_draw(login, petugas, relawan_alalak):
+    """{% priority_badge %} / {% due_badge %} (case page, volunteer home) and the list's rows
+    take their tones from cases.display alone."""
+    from django.urls import reverse
+
+    from cases.display import DUE_STATES, PRIORITY_TONE, due_badge, priority_badge
+    from cases.models import Priority
+
+    assert PRIORITY_TONE == {Priority.EMERGENCY: "danger", Priority.HIGH: "warning"}
+    assert {state: tone for state, (_w, tone) in DUE_STATES.items()} == {
+        "overdue": "danger",
+        "due_soon": "warning",
+    }
+    client = login(petugas)
+    with translation.override("id"):
+        for priority in ("emergency", "high", "normal", "low"):
+            case = file_case(relawan_alalak, priority=priority)
+            drawn = str(_render("{% load case_tags %}{% priority_badge c %}", c=case))
+            assert drawn == priority_badge(priority, case.get_priority_display())
+            page = client.get(reverse("cases:detail", args=[case.reference])).content.decode()
+            assert drawn in page
+            rows = client.get(reverse("cases:list")).content.decode()
+            assert f'<td class="c-priority" data-label="Prioritas">{drawn}</td>' in rows
+            Case.objects.filter(pk=case.pk).update(due_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+            case.refresh_from_db()
+            assert case.due_state == "overdue"
+            due = str(_render("{% load case_tags %}{% due_badge c %}", c=case))
+            assert due == due_badge("overdue") and 'data-due-state="overdue">Terlambat<' in due
+            assert due in client.get(reverse("cases:list")).content.decode()

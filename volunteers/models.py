@@ -12,13 +12,13 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.dateparse import parse_date
-from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from psm.dates import validate_past_date, validate_planned_date
 from psm.fields import EncryptedCharField, EncryptedPhoneNumberField, KeyedHashField
 from psm.nik import mask_nik, nik_validator
+from psm.ui.dates import shown
 
 
 class Kecamatan(models.Model):
@@ -225,6 +225,8 @@ class VolunteerHistory(_VolunteerEvent):
         rows = []
         for name, pair in (self.changes or {}).items():
             old, new = ([*pair, "", ""] if isinstance(pair, list | tuple) else ["", ""])[:2]
+            if old in (None, "") and new in (None, ""):
+                continue  # an empty field of a new record: nothing to read
             rows.append((change_label(name), change_value(name, old), change_value(name, new)))
         return rows
 
@@ -257,7 +259,7 @@ def change_value(name: str, value: object) -> str:
         return str(dict(field.flatchoices).get(text, text))
     if isinstance(field, models.DateField):
         day = parse_date(text)
-        return date_format(day, "j F Y") if day else text
+        return shown(day, "long_date") if day else text
     return text
 
 

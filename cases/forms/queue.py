@@ -6,7 +6,6 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse_lazy
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from cases.models import Case, Category, Priority
 from cases.services.bulk import ACTIONS
 from psm.accounts.models import User
 from psm.cachedlists import Choices
+from psm.ui.fields import datalist
 
 MAX_BULK = 200
 
@@ -67,16 +67,16 @@ class PersonSearchInput(forms.TextInput):
         return context
 
     def fast_extras(self, ident: str) -> tuple[dict[str, str], SafeString]:
-        """For psm.fastforms: the attributes get_context adds, and the <datalist> after."""
+        """For psm.ui.fields: the attributes get_context adds, and the <datalist> after."""
         options = f"{ident}-people"
         return (
             {"list": options, "hx-target": f"#{options}"},
-            format_html('<datalist id="{}"></datalist>', options),
+            datalist(options),
         )
 
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         box = super().render(name, value, attrs, renderer)
-        return format_html('{}<datalist id="{}"></datalist>', box, self._options_id(name, attrs))
+        return box + datalist(self._options_id(name, attrs))
 
 
 class PersonField(forms.ModelChoiceField):

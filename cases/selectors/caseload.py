@@ -2,7 +2,7 @@
 
 `volunteers` sits below `cases` and never imports it: the roster, the profile and the monthly
 report's pre-fill ask this module, through the setting, for the case numbers, which are
-therefore counted with cases' own rules (Case.OPEN_STATUSES, cases.selectors.queue.overdue_q).
+therefore counted with cases' own rules (cases.models: CaseQuerySet.open(), .overdue(now)).
 """
 
 from __future__ import annotations
@@ -14,8 +14,7 @@ from django.db.models import Count, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Visit
-from cases.selectors.queue import overdue_q
+from cases.models import OPEN_STATUSES, Case, CaseEvent, Visit
 from psm.accounts.models import User
 
 
@@ -28,7 +27,7 @@ def _count(qs: QuerySet[Any], group: str) -> Coalesce:
 # --- last case activity -------------------------------------------------------------------
 # ONE meaning of "last case activity", used by the roster, the volunteer page, the 30-day
 # inactivity reminder (cases/reminders.py) and the dashboard's "active in 30 days"
-# (cases/dashboard.py): the latest time the volunteer themself acted on a case: filed it,
+# (reports/dashboard.py): the latest time the volunteer themself acted on a case: filed it,
 # wrote an event on its timeline (a note, a status change, an attachment, ...) or logged a
 # visit. What others do on their cases does not count: it says nothing about the volunteer.
 # (model, its user field, its time field): the volunteer's own actions.
@@ -77,21 +76,21 @@ def workload_annotations(
 ) -> dict[str, Func]:
     """Annotations for a queryset whose `user_ref` is a user id (`pk` on users, `user_id` on
     volunteers): open cases assigned to them in all and by status, how many of those are
-    overdue (cases.selectors.queue.overdue_q), and their `last_case_activity` (see above). Without
+    overdue (CaseQuerySet.overdue), and their `last_case_activity` (see above). Without
     `detail`, only `open_cases` and `overdue_cases`.
 
     Each number is its own correlated subquery on an indexed column, so they add no join to
     the outer query (no row multiplication with other annotations) and cost the same per row.
     """
     now = now or timezone.now()
-    assigned_open = Case.objects.filter(assignee=OuterRef(user_ref), status__in=Case.OPEN_STATUSES)
+    assigned_open = Case.objects.open().filter(assignee=OuterRef(user_ref))
     annotations: dict[str, Func] = {
         "open_cases": _count(assigned_open, "assignee"),
-        "overdue_cases": _count(assigned_open.filter(overdue_q(now)), "assignee"),
+        "overdue_cases": _count(assigned_open.overdue(now), "assignee"),
     }
     if not detail:
         return annotations
-    for status in Case.OPEN_STATUSES:
+    for status in OPEN_STATUSES:
         annotations[f"open_{status}"] = _count(assigned_open.filter(status=status), "assignee")
     annotations["last_case_activity"] = last_case_activity(user_ref)
     return annotations
@@ -101,7 +100,7 @@ def workload_by_status(obj: Any) -> list[tuple[str, str, int]]:
     """(status, label, count) of an object annotated by workload_annotations."""
     return [
         (str(status), str(Case.Status(status).label), getattr(obj, f"open_{status}", 0))
-        for status in Case.OPEN_STATUSES
+        for status in OPEN_STATUSES
     ]
 
 

@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Case as SqlCase
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Count, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Case, Visit
+from cases.models import OPEN_STATUSES, Case, CaseQuerySet, Visit, open_q, overdue_q
 from cases.selectors import cases_visible_to
-from cases.selectors.queue import overdue_q
 from psm.accounts.models import User
 from psm.notifications.models import Notification
 from psm.notifications.selectors import notifications_for, unread_count
@@ -49,11 +48,9 @@ class VolunteerHome:
     attended_trainings: list[TrainingParticipant] = field(default_factory=list)
 
 
-def my_open_cases(user: User) -> QuerySet[Case]:
+def my_open_cases(user: User) -> CaseQuerySet:
     """Open cases assigned to the volunteer or filed by them."""
-    return Case.objects.filter(
-        Q(assignee=user) | Q(reported_by=user), status__in=Case.OPEN_STATUSES
-    )
+    return Case.objects.filter(Q(assignee=user) | Q(reported_by=user)).open()
 
 
 def volunteer_home(*, user: User, now: dt.datetime | None = None) -> VolunteerHome:
@@ -87,9 +84,9 @@ def volunteer_home(*, user: User, now: dt.datetime | None = None) -> VolunteerHo
         Visit.objects.filter(
             Q(volunteer=user) | Q(case__assignee=user),
             # a visit they logged on a case since moved out of their reach stays hidden
+            open_q("case__"),
             case__in=cases_visible_to(user),
             next_visit_on__range=(week_start, week_end),
-            case__status__in=Case.OPEN_STATUSES,
         )
         .select_related("case__beneficiary")
         .order_by("next_visit_on", "case__reference")[:HOME_VISITS]
@@ -135,7 +132,7 @@ def officer_home_counts(*, user: User, now: dt.datetime | None = None) -> list[H
     one query with the rules the case list filters by (cases.selectors.queue), each linking to that
     filtered list."""
     now = now or timezone.now()
-    open_statuses = [str(s) for s in Case.OPEN_STATUSES]
+    open_statuses = [str(s) for s in OPEN_STATUSES]
     # (key, label, condition, the case list's parameters for the same cases)
     rules: list[tuple[str, Any, Q, list[tuple[str, str]]]] = [
         ("new", _("New, to triage"), Q(status=Case.Status.NEW), [("status", Case.Status.NEW)]),
@@ -143,7 +140,7 @@ def officer_home_counts(*, user: User, now: dt.datetime | None = None) -> list[H
         (
             "mine",
             _("Assigned to me"),
-            Q(assignee=user, status__in=Case.OPEN_STATUSES),
+            Q(assignee=user) & open_q(),
             [("assignee", user.username), *(("status", s) for s in open_statuses)],
         ),
     ]

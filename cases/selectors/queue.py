@@ -15,23 +15,30 @@ from django import forms
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as SqlCase
 from django.db.models import IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from cases.display import RowNames
 from cases.forms.queue import PersonField
-from cases.models import PRIORITY_RANK, Beneficiary, Case, Priority
-from cases.rows import RowNames
+from cases.models import (
+    ASSIGNED_STATUSES,
+    PRIORITY_RANK,
+    Beneficiary,
+    Case,
+    CaseQuerySet,
+    Priority,
+    awaiting_triage_q,
+    needs_reassignment_q,
+)
 from cases.selectors import cases_visible_to
+from cases.selectors.caseload import workload_annotations
 from cases.selectors.categories import categories as categories_list
 from cases.services import assignable_users, departed_users
 from cases.services.reference import reference_normal, reference_prefix, reference_re
 from psm.accounts.models import User
 from psm.cachedlists import Choices
 from psm.crypto import nik_hash
-from volunteers.models import Volunteer
 from volunteers.selectors import areas as areas_list
-from volunteers.selectors import workload_annotations
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
@@ -51,29 +58,6 @@ SORTS: dict[str, tuple[str, ...]] = {
     "status": ("status", "created_at", "id"),
     "kelurahan": ("kelurahan__name", "created_at", "id"),
 }
-TRIAGE_STATUSES = (Case.Status.NEW, Case.Status.VERIFIED)
-
-
-def _open() -> Q:
-    return Q(status__in=Case.OPEN_STATUSES)
-
-
-def needs_reassignment_q() -> Q:
-    """Open cases whose assignee can no longer work on them (login disabled, or a volunteer
-    who is inactive or suspended)."""
-    return _open() & (
-        Q(assignee__is_active=False)
-        | Q(
-            assignee__role=User.Role.VOLUNTEER,
-            assignee__volunteer__status__in=Volunteer.OFF_DUTY,
-        )
-    )
-
-
-def overdue_q(now: Any = None) -> Q:
-    """Open cases still waiting for Dinsos' first response after their due time."""
-    now = now or timezone.now()
-    return _open() & Q(first_response_at__isnull=True, due_at__lt=now)
 
 
 class PersonFilter(django_filters.ModelChoiceFilter):
@@ -177,11 +161,11 @@ class CaseFilter(django_filters.FilterSet):
     def filter_unassigned(self, qs: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
         return qs.filter(assignee__isnull=True) if value else qs
 
-    def filter_overdue(self, qs: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
-        return qs.filter(overdue_q()) if value else qs
+    def filter_overdue(self, qs: CaseQuerySet, name: str, value: bool) -> CaseQuerySet:
+        return qs.overdue() if value else qs
 
-    def filter_reassign(self, qs: QuerySet[Case], name: str, value: bool) -> QuerySet[Case]:
-        return qs.filter(needs_reassignment_q()) if value else qs
+    def filter_reassign(self, qs: CaseQuerySet, name: str, value: bool) -> CaseQuerySet:
+        return qs.needs_reassignment() if value else qs
 
 
 class BoundedPaginator(Paginator):
@@ -247,7 +231,7 @@ class CaseQueue:
     triage: bool
 
 
-def _annotated(qs: QuerySet[Case], user: User) -> QuerySet[Case]:
+def _annotated(qs: CaseQuerySet, user: User) -> CaseQuerySet:
     qs = qs.annotate(priority_rank=PRIORITY_RANK)
     if user.is_volunteer:
         qs = qs.annotate(
@@ -261,9 +245,9 @@ def _annotated(qs: QuerySet[Case], user: User) -> QuerySet[Case]:
 
 
 RELATED = ("beneficiary", "category", "kelurahan__kecamatan", "assignee__volunteer", "reported_by")
-# What a list row shows (cases.rows): category and kelurahan names come from the filter's
-# choice lists, so the page's row query joins 4 tables, not 9. With 9 PostgreSQL spent
-# 40 ms planning it for 2 ms of execution (bench M2, 100k cases).
+# What a list row shows (cases.display, drawn by psm.ui.rows): category and kelurahan names
+# come from the filter's choice lists, so the page's row query joins 4 tables, not 9. With 9
+# PostgreSQL spent 40 ms planning it for 2 ms of execution (bench M2, 100k cases).
 ROW_FIELDS = (
     "id",
     "reference",
@@ -293,7 +277,7 @@ class _Filtered:
     qs: QuerySet[Case]
     sort: str
     order: list[str]
-    visible: QuerySet[Case]
+    visible: CaseQuerySet
     triage_default: bool
     valid: bool
 
@@ -304,7 +288,7 @@ def _filtered(user: User, params: Any, *, triage: bool) -> _Filtered:
     triage_default = triage and not any(params.get(k) for k in ("status", "reassign", "q"))
     if triage_default:
         # The queue's default: what waits for triage, plus cases whose assignee has left.
-        base = visible.filter(Q(status__in=TRIAGE_STATUSES) | needs_reassignment_q())
+        base = visible.filter(awaiting_triage_q() | needs_reassignment_q())
     else:
         base = visible
     base = _annotated(base, user)
@@ -340,15 +324,13 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
     rows = MergedRows([found.qs], order, _row_query(visible))
     if found.triage_default and found.valid and found.sort == "priority":
         # Same rows, same order, from two index-ordered branches (see MergedRows).
-        waiting = _annotated(visible.filter(status__in=TRIAGE_STATUSES), user)
-        # needs_reassignment_q() for the statuses past triage, written as "assignee among
-        # the people who left" so PostgreSQL walks case_open_assignee_idx per such person.
+        waiting = _annotated(visible.awaiting_triage(), user)
+        # needs_reassignment() for the open statuses past triage (the triage ones are the
+        # first branch), written as "assignee among the people who left" (departed_users:
+        # the same departed_q) so PostgreSQL walks case_open_assignee_idx per such person.
         departed = departed_users().values("pk")
         left = _annotated(
-            visible.filter(
-                status__in=[Case.Status.ASSIGNED, Case.Status.IN_PROGRESS],
-                assignee__any_of=departed,
-            ),
+            visible.filter(status__in=ASSIGNED_STATUSES, assignee__any_of=departed),
             user,
         )
         rows = MergedRows(
@@ -363,7 +345,8 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
 
 def assignees_with_workload() -> QuerySet[User]:
     """Who can take a case, with their open and overdue case counts (the same numbers as the
-    volunteer roster: volunteers.selectors.workload_annotations), least loaded first per kind."""
+    volunteer roster: cases.selectors.caseload.workload_annotations), least loaded first per
+    kind."""
     return (
         assignable_users()
         .filter(Q(role__in=[User.Role.STAFF, User.Role.SUPERVISOR]) | Q(volunteer__isnull=False))

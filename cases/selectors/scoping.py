@@ -8,7 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from cases.models import Attachment, Beneficiary, Case, CaseEvent, Visit
+from cases.models import Attachment, Beneficiary, Case, CaseEvent, CaseQuerySet, Visit
 from psm.accounts.models import User
 
 
@@ -17,7 +17,7 @@ def _volunteer_kelurahan_id(user: User) -> int | None:
     return volunteer.kelurahan_id if volunteer is not None else None
 
 
-def cases_visible_to(user: User) -> QuerySet[Case]:
+def cases_visible_to(user: User) -> CaseQuerySet:
     """Officers: every case. Volunteers: filed by them, assigned to them, or in their
     own kelurahan. Anyone else: nothing (deny by default)."""
     qs = Case.objects.all()

@@ -21,11 +21,11 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cases.models import Attachment, Case, CaseEvent
+from cases.models import CLOSED_STATUSES, Attachment, Case, CaseEvent
 from cases.services.thumbnails import thumbnail_delete
 from cases.services.workflow import event_record
 
-RETENTION_STATUSES = tuple(s for s in Case.Status if s not in Case.OPEN_STATUSES)
+RETENTION_STATUSES = CLOSED_STATUSES
 
 
 @dataclass(frozen=True)

@@ -11,16 +11,22 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, CaseEvent, Category, Priority
+from cases.models import (
+    OPEN_STATUSES,
+    Case,
+    CaseEvent,
+    Category,
+    Priority,
+    departed_q,
+    off_duty_volunteer_q,
+)
 from cases.models.workflow import ALLOWED_TRANSITIONS, FIRST_RESPONSE_STATUSES, actor_may
 from cases.notices import person_line
 from cases.services.outbox import client_uuid_stored
 from psm.accounts.models import User
-from volunteers.models import Volunteer
 
 S = Case.Status
 
@@ -154,18 +160,15 @@ def case_transition(
     return locked
 
 
-def _off_duty_volunteer() -> Q:
-    return Q(role=User.Role.VOLUNTEER, volunteer__status__in=Volunteer.OFF_DUTY)
-
-
 def assignable_users() -> Any:
     """Who can be given a case: active volunteers and active officers."""
-    return User.objects.filter(is_active=True).exclude(_off_duty_volunteer())
+    return User.objects.filter(is_active=True).exclude(off_duty_volunteer_q())
 
 
 def departed_users() -> Any:
-    """Who can no longer work on their cases: the rest (login off, volunteer off duty)."""
-    return User.objects.filter(Q(is_active=False) | _off_duty_volunteer())
+    """Who can no longer work on their cases: the rest (login off, volunteer off duty);
+    the same rule as Case.objects.needs_reassignment()."""
+    return User.objects.filter(departed_q())
 
 
 @transaction.atomic
@@ -177,7 +180,7 @@ def case_assign(
     if not actor.is_officer:
         raise TransitionRefused(_("Only Dinsos officers assign cases."), code="assign_forbidden")
     locked = _lock(case)
-    if locked.status not in Case.OPEN_STATUSES:
+    if locked.status not in OPEN_STATUSES:
         raise TransitionRefused(_("Only open cases can be assigned."), code="assign_closed_case")
     if not assignable_users().filter(pk=assignee.pk).exists():
         raise TransitionRefused(
@@ -191,8 +194,8 @@ def case_assign(
         )
     from_status = locked.status
     to_status = from_status
-    if from_status in (S.NEW, S.VERIFIED):
-        rule = ALLOWED_TRANSITIONS[(from_status, S.ASSIGNED)]
+    rule = ALLOWED_TRANSITIONS.get((from_status, S.ASSIGNED))  # new/verified: the table says
+    if rule is not None:
         if not actor_may(rule, case=locked, user=actor):  # pragma: no cover - officer checked
             raise TransitionRefused(_("You may not make this change to the case."))
         to_status = S.ASSIGNED

@@ -1,10 +1,10 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from cases.rows import render_rows
+from cases.display import queue_rows as draw_rows
+from psm.ui.tables import aria_sort, sort_link
 
 register = template.Library()
 
@@ -23,7 +23,7 @@ def sort_aria(context: template.Context, key: str) -> SafeString:
     """` aria-sort="..."` for the <th> of the column the list is sorted by (ARIA allows it
     on column headers only, not on the link inside)."""
     direction = _direction(context, key)
-    return format_html(' aria-sort="{}"', direction) if direction else SafeString("")
+    return aria_sort(direction)
 
 
 @register.simple_tag(takes_context=True)
@@ -37,21 +37,15 @@ def sort_header(context: template.Context, key: str, label: str) -> str:
     href = f"{path}?{base}&sort={sort}" if base else f"{path}?sort={sort}"
     direction = _direction(context, key)
     arrow = {"ascending": "▲", "descending": "▼"}.get(direction or "", "")
-    return format_html(
-        '<a href="{}" hx-get="{}" hx-target="#case-table" hx-swap="outerHTML"'
-        ' hx-push-url="true">{}{}</a>',
-        href,
-        href,
-        label,
-        format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
-    )
+    return sort_link(href, label, arrow, target="#case-table")
 
 
 @register.simple_tag(takes_context=True)
 def queue_rows(context: template.Context) -> SafeString:
-    """The page's <tr>s (cases.rows: drawn in Python, the labels translated once)."""
+    """The page's <tr>s (cases.display -> psm.ui.rows: drawn in Python, the labels
+    translated once)."""
     queue = context["queue"]
-    return render_rows(
+    return draw_rows(
         queue.page.object_list,
         triage=queue.triage,
         selected=context.get("selected") or set(),

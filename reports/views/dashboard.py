@@ -7,50 +7,25 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import formats
-from django.utils.dates import MONTHS_3
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from psm.accounts.access import require_officer
+from psm.ui.tables import area_count_rows, count_rows, week_rows
 from reports.dashboard import dashboard_numbers
 from reports.forms.dashboard import DashboardForm
 
 
 def _long_tables(board: Any) -> dict[str, SafeString]:
-    """The <tbody>s of the three long tables (by category, by kelurahan, per week: ~130 rows)
-    drawn in Python: through the template engine they were a third of the page's time at
-    100k cases (bench M1)."""
-    sep = str(formats.get_format("THOUSAND_SEPARATOR"))
-
-    def n(value: int) -> str:
-        return f"{value:,}".replace(",", sep)
-
-    if board.by_category:
-        category = format_html_join(
-            "",
-            '<tr><td>{}</td><td class="text-end">{}</td></tr>',
-            ((name, n(count)) for name, count in board.by_category),
-        )
-    else:
-        category = format_html('<tr><td colspan="2">{}</td></tr>', _("No cases in this period."))
-    kelurahan = format_html_join(
-        "",
-        '<tr><td>{}</td><td>{}</td><td class="text-end" data-kelurahan="{}">{}</td></tr>',
-        ((r.name, r.kecamatan, r.name, n(r.count)) for r in board.by_kelurahan),
-    )
-    months = {m: str(MONTHS_3[m]).title() for m in MONTHS_3}
-    trend = format_html_join(
-        "",
-        '<tr><td>{}</td><td class="text-end">{}</td><td class="text-end">{}</td></tr>',
-        (
-            (f"{week.day:02d} {months[week.month]} {week.year}", filed, closed)
-            for week, filed, closed in board.trend
+    """The <tbody>s of the three long tables, drawn by psm.ui.tables (bench M1)."""
+    return {
+        "category_rows": count_rows(board.by_category, empty=_("No cases in this period.")),
+        "kelurahan_rows": area_count_rows(
+            (r.name, r.kecamatan, r.count) for r in board.by_kelurahan
         ),
-    )
-    return {"category_rows": category, "kelurahan_rows": kelurahan, "trend_rows": trend}
+        "trend_rows": week_rows(board.trend),
+    }
 
 
 @require_GET

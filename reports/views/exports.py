@@ -12,7 +12,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,6 +22,7 @@ from psm.accounts.models import User
 from psm.exports import logged_filters
 from psm.ratelimit import limit
 from psm.search import sealed_query, search_params
+from psm.ui.dates import shown
 from reports.exports import case_rows, csv_stream, xlsx_file
 from reports.forms.exports import CaseExportForm, MonthlyReportForm
 from reports.models import ExportLog
@@ -101,7 +102,7 @@ def _filter_summary(case_filter: CaseFilter) -> list[tuple[str, str]]:
         if isinstance(value, Model):
             text = str(value)
         elif isinstance(value, dt.date):
-            text = date_format(value, "j F Y")
+            text = shown(value, "long_date")
         elif value is True:
             text = _("yes")
         elif hasattr(field, "choices"):

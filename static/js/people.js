@@ -1,4 +1,4 @@
-// Person boxes (cases.forms_queue.PersonSearchInput): htmx fills a <datalist> with the people
+// Person boxes (cases.forms.queue.PersonSearchInput): htmx fills a <datalist> with the people
 // matching what was typed; this draws them as a list under the box that a finger, a mouse or
 // the arrow keys and Enter can pick from (a native datalist popup is unreliable on phones and
 // Enter in it submitted the form). ARIA combobox pattern; without JavaScript the box takes a

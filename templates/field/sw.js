@@ -1,4 +1,4 @@
-// psm field app service worker, release {{ release }} (cases/views_field.py renders it).
+// psm field app service worker, release {{ release }} (cases/views/field.py renders it).
 // Workbox from npm, vendored under static/vendor/workbox (scripts/vendor.js), no CDN.
 /* global workbox */
 importScripts({% for url in workbox %}"{{ url }}"{% if not forloop.last %}, {% endif %}{% endfor %});

@@ -28,6 +28,11 @@ SELECTED = SafeString(" selected")
 DISABLED = SafeString(" disabled")
 
 
+def datalist(ident: str) -> SafeString:
+    """An empty <datalist> a search box fills through htmx (cases.forms_queue.PersonSearchInput)."""
+    return format_html('<datalist id="{}"></datalist>', ident)
+
+
 def _input_class(widget: forms.Widget) -> str:
     """crispy's class pair: the widget's lower-cased class name, then Bootstrap's."""
     name = widget.__class__.__name__.lower()

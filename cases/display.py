@@ -1,0 +1,110 @@
+"""How a case shows: which tone each priority and due state takes, defined once for the
+templates (cases/templatetags/case_tags.py) and the list's rows (psm.ui.rows draws them).
+
+psm.ui knows tones and markup, not cases; this module hands it the case's knowledge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from cases.models import DUE_OVERDUE, DUE_SOON_STATE, Case, Priority
+from psm.ui.badges import badge
+from psm.ui.rows import QueueRow, render_rows
+from volunteers.models import Volunteer
+
+# An emergency is red, a high priority amber, the rest grey.
+PRIORITY_TONE = {Priority.EMERGENCY: "danger", Priority.HIGH: "warning"}
+PRIORITY_TONE_OTHER = "secondary"
+# The first response's due state: (words, tone); "" (nothing due soon) draws no badge.
+DUE_STATES = {
+    DUE_OVERDUE: (gettext_lazy("Overdue"), "danger"),
+    DUE_SOON_STATE: (gettext_lazy("Due soon"), "warning"),
+}
+_REF = "BJM-0000-0"
+
+
+def priority_badge(priority: str, label: str) -> SafeString:
+    return badge(label, PRIORITY_TONE.get(priority, PRIORITY_TONE_OTHER))  # type: ignore[call-overload]
+
+
+def due_badge(state: str) -> SafeString | None:
+    """The badge of a first-response due state ("overdue", "due_soon"); None for ""."""
+    if state not in DUE_STATES:
+        return None
+    words, tone = DUE_STATES[state]
+    return badge(words, tone, data_due_state=state)
+
+
+def due_tone(state: str) -> str:
+    """The tone of a due state; "light" for a due time not yet near."""
+    return DUE_STATES[state][1] if state in DUE_STATES else "light"
+
+
+def reassignment_badge() -> SafeString:
+    return badge(_("Needs reassignment"), "warning")
+
+
+@dataclass
+class RowNames:
+    """Names of the small tables, from the lists the filter form already loaded."""
+
+    categories: dict[int, str]
+    kelurahan: dict[int, str]
+
+
+def queue_rows(
+    cases: Iterable[Case], *, triage: bool, selected: set[str], names: RowNames
+) -> SafeString:
+    """The list's rows: each case as a QueueRow, its badges drawn once per page."""
+    detail = reverse("cases:detail", kwargs={"reference": _REF})
+    priorities = {value: priority_badge(value, str(label)) for value, label in Priority.choices}
+    statuses = {value: str(label) for value, label in Case.Status.choices}
+    dues = {state: drawn for state in DUE_STATES if (drawn := due_badge(state)) is not None}
+    reassign = reassignment_badge()
+    rows = []
+    for case in cases:
+        due = dues.get(case.due_state)
+        flags: tuple[SafeString, ...] = (due,) if due else ()
+        if needs_reassignment(case):
+            flags = (*flags, reassign)
+        rows.append(
+            QueueRow(
+                pk=str(case.pk),
+                reference=case.reference,
+                url=detail.replace(_REF, case.reference),
+                person=case.beneficiary.name,
+                category=names.categories.get(case.category_id, ""),
+                area=names.kelurahan.get(case.kelurahan_id, ""),
+                priority=priorities.get(case.priority)
+                or priority_badge(case.priority, case.priority),
+                urgent=case.priority == Priority.EMERGENCY,
+                status=statuses.get(case.status, case.status),
+                badges=flags,
+                assignee=case.assignee,
+                filed=case.created_at,
+                due=case.due_at,
+            )
+        )
+    return render_rows(rows, selectable=triage, selected=selected)
+
+
+def needs_reassignment(case: Case) -> bool:
+    """cases.queues.needs_reassignment_q() for one loaded case (assignee__volunteer
+    selected): open, and the assignee's login is off or they are an inactive or
+    suspended volunteer."""
+    from psm.accounts.models import User
+
+    person = case.assignee
+    if person is None or not case.is_open:
+        return False
+    if not person.is_active:
+        return True
+    volunteer = getattr(person, "volunteer", None) if person.role == User.Role.VOLUNTEER else None
+    return volunteer is not None and volunteer.status in Volunteer.OFF_DUTY
