@@ -6,7 +6,8 @@ cases (bench M1). Numbers are grouped as humanize's `intcomma` groups them; week
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.utils import formats
 from django.utils.html import format_html
@@ -64,6 +65,52 @@ def week_rows(weeks: Iterable[tuple[dt.date, int, int]]) -> SafeString:
             f'<tr><td>{escape(list_date(week))}</td><td class="text-end">{escape(filed)}</td>'
             f'<td class="text-end">{escape(closed)}</td></tr>'
             for week, filed, closed in weeks
+        )
+    )
+
+
+def keyed_count_rows(rows: Iterable[tuple[str, str, int]], *, key: str) -> SafeString:
+    """label | count, the count cell naming its row for tests and scripts (`data-<key>`):
+    rows of (key value, label, count)."""
+    sep = _separator()
+    return SafeString(  # nosec B703 - every value escaped
+        "".join(
+            f'<tr><td>{escape(label)}</td><td class="text-end" data-{key}="{escape(value)}">'
+            f"{escape(grouped(count, sep))}</td></tr>"
+            for value, label, count in rows
+        )
+    )
+
+
+def rate_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
+    """label | due | met | percent (or —) | overdue now: the SLA table, one dict per row
+    (key, label, due, met, percent, overdue)."""
+    sep = _separator()
+    drawn = []
+    for row in rows:
+        key = escape(row["key"])
+        percent = row["percent"]
+        shown = escape(formats.localize(percent)) if percent is not None else "—"
+        drawn.append(
+            f"<tr><td>{escape(row['label'])}</td>"
+            f'<td class="text-end">{escape(grouped(row["due"], sep))}</td>'
+            f'<td class="text-end">{escape(grouped(row["met"], sep))}</td>'
+            f'<td class="text-end" data-sla="{key}">{shown}</td>'
+            f'<td class="text-end" data-overdue="{key}">{escape(grouped(row["overdue"], sep))}'
+            "</td></tr>"
+        )
+    return SafeString("".join(drawn))  # nosec B703 - every value escaped
+
+
+def name_number_rows(rows: Iterable[Sequence[Any]]) -> SafeString:
+    """name | number | number ...: the first cell as text, the others right-aligned as the
+    template engine shows a number ({{ n }}: localized, not grouped)."""
+    return SafeString(  # nosec B703 - every value escaped
+        "".join(
+            f"<tr><td>{escape(name)}</td>"
+            + "".join(f'<td class="text-end">{escape(formats.localize(n))}</td>' for n in numbers)
+            + "</tr>"
+            for name, *numbers in rows
         )
     )
 
