@@ -131,6 +131,16 @@ def test_session_in_use_is_written_at_most_once_a_minute(login, petugas):
         assert _expiry(client) == renewed + dt.timedelta(seconds=61)
 
 
+def test_the_first_page_after_login_does_not_write_the_session_again(login, petugas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(petugas)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in captured)
+
+
 def test_idle_limit_is_the_session_age_within_a_minute(login, petugas, settings):
     age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     start = timezone.now()

@@ -64,6 +64,14 @@ class SessionIdleMiddleware:
         return self.get_response(request)
 
 
+def mark_session_refreshed(sender: Any, request: HttpRequest | None, **kwargs: Any) -> None:
+    """user_logged_in: a login writes the session anyway, so it counts as the refresh (the
+    first page after it does not write it again)."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        session[SESSION_REFRESHED_KEY] = int(time.time())
+
+
 class PrivateResponsesMiddleware:
     """Nothing shown to a logged-in user is kept by a browser or a proxy cache.
 
