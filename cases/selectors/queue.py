@@ -274,12 +274,19 @@ def _row_query(visible: QuerySet[Case]) -> QuerySet[Case]:
 @dataclass
 class _Filtered:
     case_filter: CaseFilter
-    qs: QuerySet[Case]
+    base: QuerySet[Case]
     sort: str
     order: list[str]
     visible: CaseQuerySet
     triage_default: bool
     valid: bool
+
+    @cached_property
+    def qs(self) -> QuerySet[Case]:
+        """Every matching case in list order (built on use: the triage queue's default page
+        reads two branches instead, see case_queue)."""
+        qs = self.case_filter.qs if self.valid else self.base.none()
+        return qs.select_related(*RELATED).order_by(*self.order)
 
 
 def _filtered(user: User, params: Any, *, triage: bool) -> _Filtered:
@@ -294,7 +301,6 @@ def _filtered(user: User, params: Any, *, triage: bool) -> _Filtered:
     base = _annotated(base, user)
     case_filter = CaseFilter(params, queryset=base, user=user)
     valid = case_filter.is_valid()
-    qs = case_filter.qs if valid else base.none()
 
     default_sort = "priority" if triage else "-created"
     sort = params.get("sort") or default_sort
@@ -304,8 +310,7 @@ def _filtered(user: User, params: Any, *, triage: bool) -> _Filtered:
     order = [f"-{f}" if sort.startswith("-") else f for f in SORTS[key]]
     if user.is_volunteer and "sort" not in params:
         order = ["mine", *order]  # volunteers see their own cases first
-    qs = qs.select_related(*RELATED).order_by(*order)
-    return _Filtered(case_filter, qs, sort, order, visible, triage_default, valid)
+    return _Filtered(case_filter, base, sort, order, visible, triage_default, valid)
 
 
 def filtered_cases(
@@ -321,7 +326,6 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
     """The list page's rows for this user: filtered, sorted, one page, in constant queries."""
     found = _filtered(user, params, triage=triage)
     case_filter, visible, order = found.case_filter, found.visible, found.order
-    rows = MergedRows([found.qs], order, _row_query(visible))
     if found.triage_default and found.valid and found.sort == "priority":
         # Same rows, same order, from two index-ordered branches (see MergedRows).
         waiting = _annotated(visible.awaiting_triage(), user)
@@ -338,6 +342,8 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
             order,
             _row_query(visible),
         )
+    else:
+        rows = MergedRows([found.qs], order, _row_query(visible))
     paginator = BoundedPaginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
     page = paginator.get_page(page_number)
     return CaseQueue(case_filter, page, paginator, found.sort, triage)
