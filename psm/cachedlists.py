@@ -41,8 +41,7 @@ class CachedList(Generic[T]):
     def __init__(self, load: Callable[[], T], *models: type[Model]) -> None:
         self._load = load
         self._lock = threading.Lock()
-        self._value: T | None = None
-        self._loaded_at = 0.0
+        self._entry: tuple[T, float] | None = None  # (value, loaded at): one atomic read
         self._generation = 0
         for model in models:
             post_save.connect(self._changed, sender=model, weak=False)
@@ -50,21 +49,21 @@ class CachedList(Generic[T]):
         _ALL.append(self)
 
     def get(self) -> T:
-        value, loaded_at = self._value, self._loaded_at
-        if value is not None and _clock() - loaded_at < MAX_AGE_SECONDS:
-            return value
+        entry = self._entry
+        if entry is not None and _clock() - entry[1] < MAX_AGE_SECONDS:
+            return entry[0]
         generation = self._generation
         value = self._load()
         with self._lock:
             # A change while loading: use what was read, keep nothing (the next read reloads).
             if generation == self._generation:
-                self._value, self._loaded_at = value, _clock()
+                self._entry = (value, _clock())
         return value
 
     def clear(self) -> None:
         with self._lock:
             self._generation += 1
-            self._value = None
+            self._entry = None
 
     def _changed(self, **_kwargs: Any) -> None:
         self.clear()
