@@ -11,3 +11,12 @@ class CasesConfig(AppConfig):
         from cases.models import Case
 
         Case._meta.get_field("assignee").register_lookup(AnyOf)
+
+        # What the case views write to the access log (psm knows none of it).
+        from psm.accesslog.kinds import ACCESS_KINDS
+
+        ACCESS_KINDS.register("CASE", "case", _("Case"))
+        ACCESS_KINDS.register("BENEFICIARY", "beneficiary", _("Person"))
+        ACCESS_KINDS.register("ATTACHMENT", "attachment", _("Attachment"))
+        # An exact-NIK search at intake (a hit or a miss: guessing shows as many misses).
+        ACCESS_KINDS.register("NIK_LOOKUP", "nik_lookup", _("NIK lookup"))

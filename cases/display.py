@@ -96,7 +96,7 @@ def queue_rows(
 
 
 def needs_reassignment(case: Case) -> bool:
-    """cases.queues.needs_reassignment_q() for one loaded case (assignee__volunteer
+    """cases.models.rules.needs_reassignment_q() for one loaded case (assignee__volunteer
     selected): open, and the assignee's login is off or they are an inactive or
     suspended volunteer."""
     from psm.accounts.models import User

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
@@ -29,6 +29,8 @@ from django_ratelimit.core import is_ratelimited
 PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 View = Callable[..., HttpResponseBase]
+# The request type on_limit takes (a signed-in view's AuthenticatedHttpRequest, say).
+R = TypeVar("R", bound=HttpRequest)
 
 
 def _period_seconds(rate: str) -> int:
@@ -50,7 +52,7 @@ def limit(
     *,
     key: str | Callable[[str, HttpRequest], str] = "user_or_ip",
     methods: tuple[str, ...] = ("POST",),
-    on_limit: Callable[[HttpRequest, int], HttpResponse] | None = None,
+    on_limit: Callable[[R, int], HttpResponse] | None = None,
 ) -> Callable[[View], View]:
     """Allow `rate` ("20/m", "100/h") requests per `key` to the views of `group`.
 
@@ -60,7 +62,7 @@ def limit(
 
     def decorator(view: View) -> View:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        def wrapped(request: R, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if is_ratelimited(
                 request,
                 group=f"psm.{group}",

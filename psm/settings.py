@@ -267,6 +267,8 @@ PSM_HOME_CONTEXT = "cases.selectors.home.home_context"
 # A volunteer's case numbers (roster, profile, report pre-fill): an object of `cases` with the
 # methods of volunteers.caseload.Caseload, so volunteers never import cases (layers contract).
 PSM_VOLUNTEER_CASELOAD = "cases.selectors.caseload.CASELOAD"
+# Who may file a case, `fn(user) -> bool` (the "New case" menu item asks it).
+PSM_CASE_FILE_ALLOWED = "cases.services.intake.case_file_allowed"
 PSM_REMINDER_SWEEPERS: list[str] = env.list(
     "PSM_REMINDER_SWEEPERS",
     default=[

@@ -10,16 +10,16 @@ from django.shortcuts import render
 from django.utils.module_loading import import_string
 from django.views.decorators.cache import never_cache
 
-from psm.accounts.models import User
+from psm.accounts.http import AuthenticatedHttpRequest
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The role's home page. Each role sees what it works on first.
 
     What it shows comes from the case side (settings.PSM_HOME_CONTEXT, cases.selectors.home):
     psm sits below the apps and imports none of them (import-linter's layers contract).
     """
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     template, context = import_string(settings.PSM_HOME_CONTEXT)(user=user)
     return render(request, template, context)
 

@@ -105,3 +105,13 @@ def test_the_migration_masks_existing_rows(admin_user, relawan_alalak):
     assert history.get(changes=clear.changes).action == VolunteerHistory.Action.UPDATED
     assert history.get(changes=other.changes).action == VolunteerHistory.Action.STATUS
     _assert_nothing_in_clear()
+    # And back (a rollback to 0009): the recorded changes are VolunteerChange rows again,
+    # nothing lost, and the history keeps no annotation.
+    recorded = sorted(history.exclude(action="").values_list("action", "changes"), key=str)
+    assert ("updated", clear.changes) in recorded and ("status", other.changes) in recorded
+    VolunteerChange.objects.all().delete()
+    carry.uncarry_changes(old_apps, None)
+    back = sorted(VolunteerChange.objects.values_list("action", "changes"), key=str)
+    assert back == recorded  # the persona's own "created" row too
+    assert not history.exclude(action="").exists()
+    assert not history.filter(pgh_label="carried").exists()

@@ -2,21 +2,23 @@
 
 from cases.models.beneficiary import SEX_CHOICES, Beneficiary, kk_validator, rt_rw_validator
 from cases.models.case import (
-    ASSIGNED_STATUSES,
-    CLOSED_STATUSES,
     DUE_OVERDUE,
     DUE_SOON,
     DUE_SOON_STATE,
-    NOT_STARTED_STATUSES,
-    OPEN_STATUSES,
     PRIORITY_RANK,
-    TRIAGE_STATUSES,
     Case,
     CaseEvent,
-    CaseQuerySet,
-    CaseStatus,
     Category,
     Priority,
+)
+from cases.models.rules import (
+    ASSIGNED_STATUSES,
+    CLOSED_STATUSES,
+    NOT_STARTED_STATUSES,
+    OPEN_STATUSES,
+    TRIAGE_STATUSES,
+    CaseQuerySet,
+    CaseStatus,
     awaiting_triage_q,
     departed_q,
     needs_reassignment_q,

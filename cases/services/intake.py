@@ -1,4 +1,4 @@
-"""Filing a case (intake) and logging visits."""
+"""Filing a case (intake), and who may file one."""
 
 from __future__ import annotations
 
@@ -8,25 +8,39 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Beneficiary, Case, CaseEvent, Category, Visit
+from cases.models import Beneficiary, Case, CaseEvent, Category
 from cases.services.attachments import MAX_FILES, attachment_add
 from cases.services.beneficiaries import beneficiary_create
 from cases.services.outbox import client_uuid_stored, recorded_at_check
 from cases.services.reference import reference_next
 from cases.services.stored_files import files_removed_on_error
-from cases.services.workflow import event_record
 from cases.sla import due_fields
 from psm.accounts.models import User
 from volunteers.models import Kelurahan
 
+# Who files cases: volunteers in the field and Dinsos staff at the desk. Supervisors and
+# admins read, decide and export; a case they file would have nobody's kelurahan behind it.
+CASE_FILERS = (User.Role.VOLUNTEER, User.Role.STAFF)
 
-def _too_many_files() -> ValidationError:
+
+def case_file_allowed(user: User) -> bool:
+    """Whether this user may file cases (the intake page, the person search, the field app)."""
+    return user.role in CASE_FILERS
+
+
+def case_file_check(user: User) -> None:
+    """PermissionDenied (403) for a user who may not file cases."""
+    if not case_file_allowed(user):
+        raise PermissionDenied
+
+
+def too_many_files() -> ValidationError:
     return ValidationError(
         _("At most %(n)d files per submission.") % {"n": MAX_FILES}, code="too_many_files"
     )
@@ -57,13 +71,15 @@ def case_file(
     """File a new case. Idempotent on `idempotency_key`: a resubmission returns the case
     the first submission made (and adds nothing). A case from the field app's outbox also
     carries its phone UUID, content hash and the phone's `recorded_at`; its SLA clock still
-    starts at `created_at`, the arrival."""
+    starts at `created_at`, the arrival. Only who may file cases files one (case_file_check:
+    a later API calling this service directly is held to the same rule)."""
+    case_file_check(reported_by)
     if idempotency_key is not None:
         existing = Case.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
     if len(files) > MAX_FILES:
-        raise _too_many_files()
+        raise too_many_files()
     if beneficiary.merged_into_id:
         beneficiary = beneficiary.merged_into  # type: ignore[assignment]
     if not category.is_active:
@@ -135,7 +151,9 @@ def case_intake(
     """The intake form's submission: an existing or a new person, then the case.
     Returns (case, created); created is False for a resubmitted form. With a `client_uuid`
     (the field app's outbox) the same UUID returns the stored case and the same UUID with
-    other content raises ClientUuidConflict (cases.services.outbox)."""
+    other content raises ClientUuidConflict (cases.services.outbox). PermissionDenied for a
+    user who may not file cases (case_file_allowed)."""
+    case_file_check(reported_by)
     if client_uuid is not None:
         stored = client_uuid_stored(Case, client_uuid=client_uuid, digest=content_hash)
         if stored is not None:
@@ -160,59 +178,3 @@ def case_intake(
     # A concurrent twin may have won the race inside case_file: then no new event is ours.
     created = case.events.filter(kind=CaseEvent.Kind.CREATED, case__idempotency_key=idempotency_key)
     return case, created.exists() and case.beneficiary_id == beneficiary.pk
-
-
-@files_removed_on_error
-@transaction.atomic
-def visit_log(
-    *,
-    case: Case,
-    actor: User,
-    visited_on: dt.date,
-    findings: str,
-    next_visit_on: dt.date | None = None,
-    files: Sequence[UploadedFile] = (),
-    client_uuid: uuid.UUID | None = None,
-    content_hash: str = "",
-) -> Visit:
-    """Log a home visit. With a `client_uuid` (the outbox) a resend returns the stored visit."""
-    if client_uuid is not None:
-        stored = client_uuid_stored(Visit, client_uuid=client_uuid, digest=content_hash)
-        if stored is not None:
-            return stored
-    if len(files) > MAX_FILES:
-        raise _too_many_files()
-    today = timezone.localdate()
-    errors: dict[str, str] = {}
-    if visited_on > today:
-        errors["visited_on"] = _("The visit date cannot be in the future.")
-    if next_visit_on is not None and next_visit_on < max(visited_on, today):
-        errors["next_visit_on"] = _("The next visit must be after the visit and not in the past.")
-    if errors:
-        raise ValidationError(errors)
-    case = Case.objects.select_for_update().get(pk=case.pk)
-    visit = Visit(
-        case=case,
-        volunteer=actor,
-        visited_on=visited_on,
-        findings=findings.strip(),
-        next_visit_on=next_visit_on,
-        client_uuid=client_uuid,
-        content_hash=content_hash,
-    )
-    visit.full_clean()
-    visit.save()
-    event_record(
-        case=case,
-        kind=CaseEvent.Kind.VISIT,
-        actor=actor,
-        note=visit.findings,
-        data={
-            "visit_id": visit.pk,
-            "visited_on": visited_on.isoformat(),
-            "next_visit_on": next_visit_on.isoformat() if next_visit_on else None,
-        },
-    )
-    for upload in files:
-        attachment_add(case=case, upload=upload, actor=actor, visit=visit)
-    return visit

@@ -1,13 +1,25 @@
-"""{% outbox_strings %}: the field app's words for static/js/outbox.js, translated here."""
+"""{% outbox_strings %}: the field app's words for static/js/outbox.js, translated here; and
+`may_file_cases`, who sees the intake link and the field app."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from cases.services.intake import case_file_allowed
+
 register = template.Library()
+
+
+@register.filter
+def may_file_cases(user: Any) -> bool:
+    """{% if user|may_file_cases %}: the intake link and the field app, for those who may
+    file cases (cases.services.intake.case_file_allowed; nobody when signed out)."""
+    return bool(getattr(user, "is_authenticated", False)) and case_file_allowed(user)
 
 
 def _strings() -> dict[str, str]:

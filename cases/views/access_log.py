@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -16,23 +15,25 @@ from cases.models import Beneficiary, Case
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.selectors import access_log_for_people, access_log_search
 from psm.accounts.access import require_supervisor
+from psm.accounts.http import AuthenticatedHttpRequest
+from psm.pagination import paginate
 
 PAGE_SIZE = 50
 
 
 @require_GET
-def beneficiary_access_log(request: HttpRequest, pk: int) -> HttpResponse:
+def beneficiary_access_log(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """Every view of this person's case pages, files and record, newest first. A merged
     duplicate's log is part of it (the same person under an older record)."""
     require_supervisor(request)
     person = get_object_or_404(Beneficiary.objects.select_related("kelurahan"), pk=pk)
     ids = [person.pk, *person.merged_records.values_list("pk", flat=True)]
-    page = Paginator(access_log_for_people(ids), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, access_log_for_people(ids), PAGE_SIZE, counted=True)
     return render(request, "cases/access_log.html", {"person": person, "page": page})
 
 
 @require_GET
-def access_log(request: HttpRequest) -> HttpResponse:
+def access_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Every page and file opened, by anyone, newest first; filtered by who, case and days."""
     require_supervisor(request)
     form = AccessLogFilterForm(request.GET or None)
@@ -53,7 +54,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             start=_day_start(start) if start else None,
             end=_day_start(end + dt.timedelta(days=1)) if end else None,
         )
-        page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+        page = paginate(request, entries, PAGE_SIZE, counted=True)
     query = urlencode(
         [(k, v) for k, v in request.GET.items() if k != "page" and k in form.fields and v]
     )

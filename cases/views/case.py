@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,25 +26,26 @@ from cases.forms import (
 from cases.models import Case
 from cases.models.workflow import transitions_for
 from cases.selectors.audit import case_audit_history
-from cases.views.common import VISIT_CLOSED_STATUSES, errors_text, user_of
+from cases.views.common import errors_text
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record
 from psm.accounts.access import require_officer
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.accounts.models import User
 from psm.forms import add_service_errors
 from psm.letterhead import letterhead
 
 
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    user = user_of(request)
+def case_detail(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    user = request.user
     case = selectors.case_detail_for_user(user, reference)
     _log_case_view(request, case)
     return render(request, "cases/detail.html", _detail_context(user, case))
 
 
-def case_print(request: HttpRequest, reference: str) -> HttpResponse:
+def case_print(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     """The case on A4 for the paper file: the case page's facts without its forms."""
-    user = user_of(request)
+    user = request.user
     case = selectors.case_detail_for_user(user, reference)
     _log_case_view(request, case)
     context = {
@@ -61,7 +62,7 @@ def case_print(request: HttpRequest, reference: str) -> HttpResponse:
     return render(request, "cases/print.html", context)
 
 
-def _log_case_view(request: HttpRequest, case: Case) -> None:
+def _log_case_view(request: AuthenticatedHttpRequest, case: Case) -> None:
     access_record(
         request=request,
         kind=AccessEntry.Kind.CASE,
@@ -72,7 +73,7 @@ def _log_case_view(request: HttpRequest, case: Case) -> None:
 
 def _detail_context(user: User, case: Case, **forms: Any) -> dict[str, Any]:
     moves = transitions_for(case=case, user=user)
-    can_visit = case.status not in VISIT_CLOSED_STATUSES
+    can_visit = services.visit_allowed(case)
     context: dict[str, Any] = {
         "case": case,
         "beneficiary": case.beneficiary,
@@ -135,8 +136,8 @@ def _back(case: Case) -> HttpResponse:
 
 
 @require_POST
-def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
-    user = user_of(request)
+def case_transition(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    user = request.user
     case = selectors.case_get_for_user(user, reference)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -156,8 +157,8 @@ def case_transition(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
-    user = user_of(request)
+def case_assign(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    user = request.user
     case = selectors.case_get_for_user(user, reference)
     require_officer(request)
     form = AssignForm(request.POST, assignees=_assignees())
@@ -175,17 +176,17 @@ def case_assign(request: HttpRequest, reference: str) -> HttpResponse:
     return _rerender(request, case, assign_form=form)
 
 
-def _rerender(request: HttpRequest, case: Case, **forms: Any) -> HttpResponse:
+def _rerender(request: AuthenticatedHttpRequest, case: Case, **forms: Any) -> HttpResponse:
     """The detail page again with the failed form as typed (status 400)."""
-    user = user_of(request)
+    user = request.user
     case = selectors.case_detail_for_user(user, case.reference)
     _log_case_view(request, case)
     return render(request, "cases/detail.html", _detail_context(user, case, **forms), status=400)
 
 
 @require_POST
-def case_note(request: HttpRequest, reference: str) -> HttpResponse:
-    user = user_of(request)
+def case_note(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    user = request.user
     case = selectors.case_get_for_user(user, reference)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -200,11 +201,13 @@ def case_note(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def case_visit(request: HttpRequest, reference: str) -> HttpResponse:
-    user = user_of(request)
+def case_visit(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    user = request.user
     case = selectors.case_get_for_user(user, reference)
-    if case.status in VISIT_CLOSED_STATUSES:
-        messages.error(request, _("Visits cannot be logged on a closed or rejected case."))
+    try:
+        services.visit_check(case=case)  # before the form: a closed case shows no visit form
+    except ValidationError as exc:
+        messages.error(request, errors_text(exc))
         return _back(case)
     form = VisitForm(request.POST, request.FILES)
     if form.is_valid():
@@ -220,8 +223,8 @@ def case_visit(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @require_POST
-def case_attach(request: HttpRequest, reference: str) -> HttpResponse:
-    user = user_of(request)
+def case_attach(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
+    user = request.user
     case = selectors.case_get_for_user(user, reference)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
@@ -236,9 +239,11 @@ def case_attach(request: HttpRequest, reference: str) -> HttpResponse:
 
 
 @never_cache  # also marks the response private, no-store
-def attachment_download(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+def attachment_download(
+    request: AuthenticatedHttpRequest, reference: str, attachment_id: int
+) -> FileResponse:
     """The only way to a stored file: the case must be visible to this user."""
-    attachment = selectors.attachment_get_for_user(user_of(request), reference, attachment_id)
+    attachment = selectors.attachment_get_for_user(request.user, reference, attachment_id)
     if attachment.purged_at is not None:  # deleted under the retention policy
         raise Http404
     access_record(
@@ -263,12 +268,14 @@ def attachment_download(request: HttpRequest, reference: str, attachment_id: int
 
 
 @never_cache
-def attachment_thumbnail(request: HttpRequest, reference: str, attachment_id: int) -> FileResponse:
+def attachment_thumbnail(
+    request: AuthenticatedHttpRequest, reference: str, attachment_id: int
+) -> FileResponse:
     """A photo's small preview for the case page, behind the same check as the photo.
 
     Not written to the access log on its own: it is shown only on the case page, whose
     view is logged (five photos would otherwise make six entries per visit)."""
-    attachment = selectors.attachment_get_for_user(user_of(request), reference, attachment_id)
+    attachment = selectors.attachment_get_for_user(request.user, reference, attachment_id)
     if attachment.purged_at is not None or not attachment.is_image:
         raise Http404
     try:

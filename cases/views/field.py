@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 
 from cases.forms import VisitForm
 from cases.views.outbox import field_user
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.release import release
 
 # What the service worker precaches besides the pages (in the order pages load them).
@@ -109,21 +110,21 @@ def web_manifest(request: HttpRequest) -> JsonResponse:
 
 
 @never_cache  # the service worker keeps its own copy; the browser's HTTP cache must not
-def field_home(request: HttpRequest) -> HttpResponse:
+def field_home(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The offline home: what works without a signal (precached; no personal data)."""
     field_user(request)
     return render(request, "field/home.html")
 
 
 @never_cache
-def outbox(request: HttpRequest) -> HttpResponse:
+def outbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The outbox page: drawn by outbox.js from the phone's IndexedDB."""
     field_user(request)
     return render(request, "field/outbox.html")
 
 
 @never_cache
-def field_visit(request: HttpRequest) -> HttpResponse:
+def field_visit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A visit logged from the phone, online or not, on a case by reference or on a case
     still in the outbox (outbox.js fills the choice and sends it as a `visit` record)."""
     field_user(request)

@@ -12,29 +12,30 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, JsonResponse, QueryDict
+from django.http import Http404, JsonResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cases.services.intake import case_file_check
+from cases.services.nik_lookup import intake_lookups_allowed
 from cases.services.outbox import ClientUuidConflict, conflict_reason
 from cases.services.outbox_kinds import KINDS, OutboxKind, request_hash
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.accounts.models import User
 from psm.ratelimit import limit
 
-FIELD_ROLES = (User.Role.VOLUNTEER, User.Role.STAFF)
 # Tests only (settings.PSM_FIELD_FAIL_FIRST): how many attempts were answered with a 500.
 FAULTS = {"seen": 0}
 
 
-def field_user(request: HttpRequest) -> User:
-    user: User = request.user  # type: ignore[assignment]
-    if user.role not in FIELD_ROLES:
-        raise PermissionDenied
-    return user
+def field_user(request: AuthenticatedHttpRequest) -> User:
+    """The field app is for those who file cases (cases.services.intake.case_file_allowed)."""
+    case_file_check(request.user)
+    return request.user
 
 
 def _refused(status: int, reason: str, **extra: Any) -> JsonResponse:
@@ -74,7 +75,7 @@ def _labelled(form: Any, errors: dict[str, list[str]]) -> str:
 
 @require_POST
 @limit("outbox", "120/m")
-def outbox_send(request: HttpRequest, kind: str) -> JsonResponse:
+def outbox_send(request: AuthenticatedHttpRequest, kind: str) -> JsonResponse:
     user = field_user(request)
     spec = KINDS.get(kind)
     if spec is None:
@@ -93,9 +94,7 @@ def outbox_send(request: HttpRequest, kind: str) -> JsonResponse:
     data: QueryDict = request.POST
     if kind == "case":
         # The same count of exact-NIK lookups as the intake page (an oracle otherwise).
-        from cases.views.intake import intake_lookups_allowed
-
-        if not intake_lookups_allowed(request):
+        if not intake_lookups_allowed(user=user, data=request.POST, path=request.path):
             return _refused(429, _("Too many NIK checks in a short time. Try again later."))
         if not request.headers.get("X-Outbox-Interactive"):
             # Sent from the queue, nobody is there to answer "is this the same person?":
@@ -142,7 +141,7 @@ def _not_found() -> str:
 
 @require_GET
 @never_cache
-def outbox_token(request: HttpRequest) -> JsonResponse:
+def outbox_token(request: AuthenticatedHttpRequest) -> JsonResponse:
     """A fresh CSRF token for the outbox (a page cached on the phone may hold an old one)."""
     user = field_user(request)
     return JsonResponse({"csrf": get_token(request), "user": user.pk})

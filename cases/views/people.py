@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -16,11 +16,12 @@ from cases.models import Beneficiary
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record_many
 from psm.accounts.access import require_officer
+from psm.accounts.http import AuthenticatedHttpRequest
 
 # --- Beneficiary merge (officers) --------------------------------------------------------
 
 
-def beneficiary_merge(request: HttpRequest, pk: int, other_pk: int) -> HttpResponse:
+def beneficiary_merge(request: AuthenticatedHttpRequest, pk: int, other_pk: int) -> HttpResponse:
     user = require_officer(request)
     live = Beneficiary.objects.filter(merged_into__isnull=True).select_related("kelurahan")
     first = get_object_or_404(live, pk=pk)

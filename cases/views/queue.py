@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,11 +16,12 @@ from cases.selectors import cases_visible_to
 from cases.selectors.queue import assignees_with_workload, case_queue, people_search
 from cases.services.bulk import cases_bulk_apply
 from psm.accounts.access import require_officer
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.accounts.models import User
 from psm.search import sealed_query, search_view, unsealed_query
 
 
-def _back(request: HttpRequest) -> str:
+def _back(request: AuthenticatedHttpRequest) -> str:
     """The list page a bulk form was sent from (its `next`), when it is one of ours."""
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
@@ -29,7 +30,7 @@ def _back(request: HttpRequest) -> str:
 
 
 def _render_queue(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     *,
     triage: bool,
     form: BulkActionForm | None = None,
@@ -37,7 +38,7 @@ def _render_queue(
     params: QueryDict | None = None,
     back: str = "",
 ) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     params = request.GET if params is None else params
     queue = case_queue(user, params, triage=triage, page_number=params.get("page"))
     query = sealed_query(params)  # links never carry an NIK (psm.search)
@@ -78,26 +79,26 @@ def _render_queue(
             category_choices=queue.filter.category_choices,
         )
     template = "cases/queue.html"
-    if getattr(request, "htmx", False) and not request.htmx.boosted:  # type: ignore[attr-defined]
+    if getattr(request, "htmx", False) and not request.htmx.boosted:
         template = "cases/queue.html#case-table"
     return render(request, template, context, status=status)
 
 
 @search_view
 @require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     return _render_queue(request, triage=False)
 
 
 @search_view
 @require_GET
-def triage(request: HttpRequest) -> HttpResponse:
+def triage(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_officer(request)
     return _render_queue(request, triage=True)
 
 
 @require_GET
-def assignee_search(request: HttpRequest) -> HttpResponse:
+def assignee_search(request: AuthenticatedHttpRequest) -> HttpResponse:
     """htmx: <option>s for the assignee fields' <datalist> (what the officer typed so far)."""
     require_officer(request)
     text = request.GET.get("q") or request.GET.get("assignee") or ""
@@ -106,7 +107,7 @@ def assignee_search(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def triage_bulk(request: HttpRequest) -> HttpResponse:
+def triage_bulk(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = require_officer(request)
     form = BulkActionForm(
         request.POST, cases=cases_visible_to(user), assignees=assignees_with_workload()

@@ -11,17 +11,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from psm.accesslog.kinds import ACCESS_KINDS, MAX_LENGTH, access_kind_choices
+
 
 class AccessEntry(models.Model):
     """One page or file a user opened. Written once, never edited (append-only)."""
 
-    class Kind(models.TextChoices):
-        CASE = "case", _("Case")
-        BENEFICIARY = "beneficiary", _("Person")
-        ATTACHMENT = "attachment", _("Attachment")
-        EXPORT = "export", _("Export")
-        # An exact-NIK search at intake (a hit or a miss: guessing shows as many misses).
-        NIK_LOOKUP = "nik_lookup", _("NIK lookup")
+    # Registered by the apps (psm.accesslog.kinds): AccessEntry.Kind.CASE is "case".
+    Kind = ACCESS_KINDS
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -29,7 +26,7 @@ class AccessEntry(models.Model):
         related_name="+",
         verbose_name=_("user"),
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=MAX_LENGTH, choices=access_kind_choices)
     # Empty for an export (a file of many records; its path says which list).
     object_id = models.PositiveBigIntegerField(_("object id"), null=True, blank=True)
     # The person whose data was shown (a case's beneficiary), so a supervisor reads one

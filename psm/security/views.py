@@ -20,7 +20,7 @@ from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from psm.accounts.models import User
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.security.forms import TokenForm
 
 logger = logging.getLogger(__name__)
@@ -37,9 +37,9 @@ def _next_url(request: HttpRequest) -> str:
 
 @never_cache
 @sensitive_post_parameters("token")
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Enrol an authenticator app: show the secret once, confirm with a first code."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if user_has_device(user):
         if not user.is_verified():  # type: ignore[attr-defined]
             # A password alone must never enrol a second device.
@@ -71,9 +71,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @sensitive_post_parameters("token")
-def otp_verify(request: HttpRequest) -> HttpResponse:
+def otp_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The second step after the password: a code from the enrolled app."""
-    user: User = request.user  # type: ignore[assignment]
+    user = request.user
     if not user_has_device(user):
         return HttpResponseRedirect(reverse("security:otp_setup"))
     form = TokenForm(request.POST or None)

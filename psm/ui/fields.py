@@ -30,7 +30,7 @@ DISABLED = SafeString(" disabled")
 
 
 def datalist(ident: str) -> SafeString:
-    """An empty <datalist> a search box fills through htmx (cases.forms_queue.PersonSearchInput)."""
+    """An empty <datalist> a search box fills through htmx (cases.forms.queue.PersonSearchInput)."""
     return format_html('<datalist id="{}"></datalist>', ident)
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from psm.accounts.access import require_officer
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.ui.tables import (
     area_count_rows,
     count_rows,
@@ -54,12 +55,12 @@ def _short_tables(board: Any) -> dict[str, SafeString]:
 
 
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_officer(request)
     form = DashboardForm(request.GET or None)
     board = dashboard_numbers(form.to_filter())
-    form.fields["kecamatan"].widget.choices = [("", _("All kecamatan")), *board.kecamatan_choices]  # type: ignore[attr-defined]
-    form.fields["category"].widget.choices = [("", _("All categories")), *board.category_choices]  # type: ignore[attr-defined]
+    form.fields["kecamatan"].widget.choices = [("", _("All kecamatan")), *board.kecamatan_choices]
+    form.fields["category"].widget.choices = [("", _("All categories")), *board.category_choices]
     # Chart.js reads these from data attributes (no inline script: strict CSP).
     charts = {
         "category": {

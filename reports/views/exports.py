@@ -6,9 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.core.paginator import Paginator
 from django.db.models import Model
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils import timezone
@@ -18,8 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from cases.selectors.queue import COUNT_LIMIT, CaseFilter, filtered_cases
 from psm.accounts.access import require_supervisor
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.accounts.models import User
 from psm.exports import logged_filters
+from psm.pagination import paginate
 from psm.ratelimit import limit
 from psm.search import sealed_query, search_params
 from psm.ui.dates import shown
@@ -42,7 +43,7 @@ XLSX_MAX_ROWS = 50_000
 
 @limit("export", EXPORT_RATE)
 @require_http_methods(["GET", "POST"])
-def report_monthly(request: HttpRequest) -> HttpResponse:
+def report_monthly(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = require_supervisor(request)
     if request.method == "POST":
         form = MonthlyReportForm(request.POST)
@@ -85,7 +86,7 @@ def _monthly_response(user: User, data: dict[str, Any]) -> HttpResponse:
     return response
 
 
-def _filter_params(request: HttpRequest, case_filter: CaseFilter) -> dict[str, Any]:
+def _filter_params(request: AuthenticatedHttpRequest, case_filter: CaseFilter) -> dict[str, Any]:
     return logged_filters(request.GET, {*case_filter.filters, "sort", "list"})
 
 
@@ -118,7 +119,7 @@ def _filter_summary(case_filter: CaseFilter) -> list[tuple[str, str]]:
 @limit("export", EXPORT_RATE)
 @search_params
 @require_http_methods(["GET", "POST"])
-def export_cases(request: HttpRequest) -> HttpResponseBase:
+def export_cases(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     """The case list with the filters in the query string (?list=triage for the queue)."""
     user = require_supervisor(request)
     triage = request.GET.get("list") == "triage"
@@ -188,8 +189,8 @@ def _cases_response(
 
 
 @require_GET
-def export_log(request: HttpRequest) -> HttpResponse:
+def export_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     require_supervisor(request)
     entries = ExportLog.objects.select_related("user").order_by("-created_at", "-id")
-    page = Paginator(entries, LOG_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, entries, LOG_PAGE_SIZE, counted=True)
     return render(request, "reports/exports/log.html", {"page": page, "tab": "log"})

@@ -17,6 +17,9 @@ from django.db import migrations
 SNAPSHOT_LABELS = ("insert", "update", "invited")
 # A service's transaction is short; a trigger row older than this is another write's.
 MATCH_WINDOW = dt.timedelta(hours=1)
+# The trigger row's time is the database's clock (NOW()), the change's the app server's:
+# a database host whose clock runs a little ahead must not hide the row that belongs.
+CLOCK_SLACK = dt.timedelta(seconds=2)
 COLUMNS = (
     "id",
     "status",
@@ -78,7 +81,7 @@ def carry_changes(apps, schema_editor):
                 r
                 for r in unused
                 if r.pgh_id > last_id
-                and r.pgh_created_at <= change.at
+                and r.pgh_created_at <= change.at + CLOCK_SLACK
                 and change.at - r.pgh_created_at <= MATCH_WINDOW
             ]
             if change.action != "invited" and candidates:
@@ -96,11 +99,31 @@ def carry_changes(apps, schema_editor):
             _carry(History, source, volunteer_id, change)
 
 
+def uncarry_changes(apps, schema_editor):
+    """Back to 0009 (after 0011's reverse made the empty table again): every history row that
+    carries a recorded change becomes a VolunteerChange row again, at its time; the rows this
+    migration made go, and the annotations are taken off (0009's reverse drops them)."""
+    Change = apps.get_model("volunteers", "VolunteerChange")
+    History = apps.get_model("volunteers", "VolunteerHistory")
+    annotated = History.objects.exclude(action="").order_by("pgh_created_at", "pgh_id")
+    for row in annotated.iterator():
+        made = Change.objects.create(
+            volunteer_id=row.pgh_obj_id,
+            actor_id=row.actor_id,
+            action=row.action,
+            changes=row.changes or {},
+            note=row.note,
+        )
+        Change.objects.filter(pk=made.pk).update(at=row.pgh_created_at)
+    History.objects.filter(pgh_label="carried").delete()
+    History.objects.exclude(action="").update(action="", actor=None, changes=None, note="")
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("volunteers", "0009_w7_history_annotations"),
     ]
 
     operations = [
-        migrations.RunPython(carry_changes, migrations.RunPython.noop),
+        migrations.RunPython(carry_changes, uncarry_changes),
     ]

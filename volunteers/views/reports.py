@@ -2,16 +2,18 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from psm.accounts.access import require_supervisor
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.forms import add_service_errors
+from psm.pagination import paginate
 from volunteers import selectors
 from volunteers.forms import ActivityReportForm, ActivityReportReviewForm
-from volunteers.models import ActivityReport
+from volunteers.models import ActivityReport, Volunteer
 from volunteers.services import (
     activity_report_cases_handled_prefill,
     activity_report_create,
@@ -19,11 +21,11 @@ from volunteers.services import (
     activity_report_submit,
     activity_report_update,
 )
-from volunteers.views.common import current_user, paginate, query_without_page
+from volunteers.views.common import query_without_page
 
 
-def report_list(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
+def report_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     reports = selectors.activity_report_list(user=user)
     status = request.GET.get("status", "")
     if status in ActivityReport.Status.values:
@@ -43,14 +45,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/report_list.html", context)
 
 
-def _own_volunteer(request: HttpRequest):  # type: ignore[no-untyped-def]
-    volunteer = selectors.volunteer_for_user(current_user(request))
+def _own_volunteer(request: AuthenticatedHttpRequest) -> Volunteer:
+    volunteer = selectors.volunteer_for_user(request.user)
     if volunteer is None:
         raise PermissionDenied
     return volunteer
 
 
-def report_create(request: HttpRequest) -> HttpResponse:
+def report_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     volunteer = _own_volunteer(request)
     initial: dict[str, object] = {"month": selectors.last_month()}
     if request.method != "POST":
@@ -73,8 +75,8 @@ def report_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
+def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     report = selectors.activity_report_get(user=user, pk=pk)
     is_owner = report.volunteer.user_id == user.pk
     context = {
@@ -87,8 +89,8 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/report_detail.html", context)
 
 
-def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
+def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     report = selectors.activity_report_get(user=user, pk=pk)
     if report.volunteer.user_id != user.pk:
         raise Http404
@@ -116,8 +118,8 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
+def report_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     report = selectors.activity_report_get(user=user, pk=pk)
     if report.volunteer.user_id != user.pk:
         raise Http404
@@ -130,7 +132,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("volunteers:report_detail", pk=report.pk)
 
 
-def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+def report_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = require_supervisor(request)
     report = selectors.activity_report_get(user=user, pk=pk)
     form = ActivityReportReviewForm(request.POST or None)

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,8 +10,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.exports import export_log, logged_filters
 from psm.forms import add_service_errors
+from psm.pagination import paginate
 from psm.ratelimit import limit
 from psm.search import search_params, search_view
 from volunteers import selectors
@@ -35,22 +37,16 @@ from volunteers.services import (
     volunteer_set_status,
     volunteer_update,
 )
-from volunteers.views.common import (
-    base_url,
-    current_user,
-    paginate,
-    query_without_page,
-    require_admin,
-)
+from volunteers.views.common import base_url, query_without_page, require_admin
 
 
 @search_view
-def volunteer_list(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
+def volunteer_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     roster = selectors.volunteer_roster(user=user)
     filterset = RosterFilter(request.GET or None, queryset=roster)
     page = paginate(request, filterset.qs)
-    for row in page.rows:
+    for row in page.object_list:
         row.workload = selectors.workload_by_status(row)
     context = {
         "filter": filterset,
@@ -76,7 +72,7 @@ CONTENT_TYPES = {
 @limit("export", EXPORT_RATE)
 @search_params
 @require_http_methods(["GET", "POST"])
-def volunteer_export(request: HttpRequest) -> HttpResponse:
+def volunteer_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The filtered roster as XLSX or CSV. Admin only: the file holds full NIKs, so like the
     case exports it asks for a purpose (POST) and leaves an export-log row."""
     user = require_admin(request)
@@ -110,8 +106,8 @@ def volunteer_export(request: HttpRequest) -> HttpResponse:
     return render(request, "volunteers/volunteer_export.html", context)
 
 
-def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
+def volunteer_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     volunteer = selectors.volunteer_get(user=user, pk=pk)
     context = {
         "volunteer": volunteer,
@@ -126,7 +122,7 @@ def volunteer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "volunteers/volunteer_detail.html", context)
 
 
-def volunteer_create_view(request: HttpRequest) -> HttpResponse:
+def volunteer_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = require_admin(request)
     form = VolunteerCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -151,7 +147,7 @@ def volunteer_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = require_admin(request)
     volunteer = selectors.volunteer_get(user=user, pk=pk)
     form = VolunteerForm(request.POST or None, instance=volunteer)
@@ -173,7 +169,7 @@ def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def volunteer_status(request: HttpRequest, pk: int, preset: str = "") -> HttpResponse:
+def volunteer_status(request: AuthenticatedHttpRequest, pk: int, preset: str = "") -> HttpResponse:
     """Change status (deactivate, suspend, reactivate) after a confirmation with a reason."""
     user = require_admin(request)
     volunteer = selectors.volunteer_get(user=user, pk=pk)
@@ -199,12 +195,12 @@ def volunteer_status(request: HttpRequest, pk: int, preset: str = "") -> HttpRes
     )
 
 
-def volunteer_deactivate_view(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_deactivate_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return volunteer_status(request, pk, preset=Volunteer.Status.INACTIVE)
 
 
 @require_POST
-def volunteer_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+def volunteer_invite_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = require_admin(request)
     volunteer = selectors.volunteer_get(user=user, pk=pk)
     try:
@@ -216,7 +212,7 @@ def volunteer_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("volunteers:detail", pk=volunteer.pk)
 
 
-def volunteer_import(request: HttpRequest) -> HttpResponse:
+def volunteer_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Upload -> preview (nothing written; the file kept server-side under a token) ->
     "Import now" (no row has an error) or "Import the valid rows" (the others are skipped
     and reported): the kept file, validated again, without a second upload."""

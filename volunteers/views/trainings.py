@@ -2,12 +2,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from psm.accounts.http import AuthenticatedHttpRequest
 from psm.forms import add_service_errors
+from psm.pagination import paginate
 from volunteers import selectors
 from volunteers.forms import AttendanceForm, TrainingForm, TrainingInviteForm
 from volunteers.models import Training
@@ -18,17 +20,17 @@ from volunteers.services import (
     training_uninvite,
     training_update,
 )
-from volunteers.views.common import current_user, paginate, require_admin
+from volunteers.views.common import require_admin
 
 
-def training_list(request: HttpRequest) -> HttpResponse:
-    user = current_user(request)
+def training_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    user = request.user
     page = paginate(request, selectors.training_list(user=user))
     own = {}
     volunteer = selectors.volunteer_for_user(user)
     if volunteer is not None:
         own = {p.training_id: p for p in volunteer.trainings.all()}
-    for training in page.rows:
+    for training in page.object_list:
         training.my_participation = own.get(training.pk)
     return render(
         request,
@@ -37,14 +39,14 @@ def training_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def training_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = current_user(request)
+def training_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    user = request.user
     training = selectors.training_get(user=user, pk=pk)
     return _training_page(request, training)
 
 
 def _training_page(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     training: Training,
     *,
     invite_form: TrainingInviteForm | None = None,
@@ -53,7 +55,7 @@ def _training_page(
 ) -> HttpResponse:
     """The training page; after a refused invitation or attendance, with that form as typed
     (status 400) instead of a redirect that dropped it."""
-    user = current_user(request)
+    user = request.user
     context: dict[str, object] = {"training": training, "can_edit": user.is_admin_role}
     if user.is_officer:
         participants = list(selectors.training_participants(training))
@@ -80,7 +82,7 @@ def _training_page(
     )
 
 
-def training_create_view(request: HttpRequest) -> HttpResponse:
+def training_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = require_admin(request)
     form = TrainingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -96,7 +98,7 @@ def training_create_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def training_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = require_admin(request)
     training = selectors.training_get(user=user, pk=pk)
     form = TrainingForm(request.POST or None, instance=training)
@@ -116,7 +118,7 @@ def training_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def training_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
+def training_invite_view(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     user = require_admin(request)
     training = selectors.training_get(user=user, pk=pk)
     form = TrainingInviteForm(request.POST)
@@ -138,7 +140,9 @@ def training_invite_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def training_attendance(request: HttpRequest, pk: int, participant_pk: int) -> HttpResponse:
+def training_attendance(
+    request: AuthenticatedHttpRequest, pk: int, participant_pk: int
+) -> HttpResponse:
     user = require_admin(request)
     training = selectors.training_get(user=user, pk=pk)
     participant = selectors.training_participant_get(
