@@ -1,5 +1,6 @@
 """The app's URLs plus /bench/minimal/: M2's denominator, the cheapest logged-in Django page
-(same middleware: session, auth, CSRF, login required, the session saved every request)."""
+(same middleware: session, auth, CSRF, login required; the session renewed at most once a
+minute, psm.security.middleware.SessionIdleMiddleware)."""
 
 from django.http import HttpRequest, HttpResponse
 from django.urls import path

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "psm.security.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "psm.security.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -229,7 +230,8 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- Security --------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True  # the age above is an idle timeout
+# The age above is an idle timeout: psm.security.middleware.SessionIdleMiddleware renews a
+# session in use (at most once a minute, not on every request).
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -28,10 +28,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import OPEN_STATUSES, TREND_TIME_ZONE, Case, Category, Priority, response_late_q
+from cases.models import OPEN_STATUSES, TREND_TIME_ZONE, Case, Priority, response_late_q
 from cases.selectors.caseload import case_active_sql
-from volunteers.models import Kelurahan, Volunteer
+from cases.selectors.categories import categories as categories_list
+from volunteers.models import Volunteer
 from volunteers.selectors import active_cutoff
+from volunteers.selectors import areas as areas_list
 
 # The case rules as SQL parameters (cases.models.case): the statements hold no status.
 OPEN = [str(s) for s in OPEN_STATUSES]
@@ -221,12 +223,12 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
     start, end = _bounds(f)
     scope, scope_params = _scope(f)
     board = Dashboard(filter=f, generated_at=now)
-    kelurahan = list(Kelurahan.objects.select_related("kecamatan").order_by("name"))
-    categories = dict(Category.objects.values_list("id", "name"))
+    # The reference lists, read once per process (psm.cachedlists).
+    areas = areas_list()
+    kelurahan = areas.kelurahan
+    categories = categories_list().names
     board.category_choices = sorted(categories.items(), key=lambda x: x[1])
-    board.kecamatan_choices = sorted(
-        {(k.kecamatan_id, k.kecamatan.name) for k in kelurahan}, key=lambda x: x[1]
-    )
+    board.kecamatan_choices = list(areas.kecamatan)
 
     with connection.cursor() as cur:
         cur.execute(PERIOD_SQL.format(scope=scope), [start, end, *scope_params, now, now])
@@ -319,13 +321,13 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
     # Every kelurahan of the filtered area is listed, also those with no case.
     shown = [k for k in kelurahan if not f.kecamatan_id or k.kecamatan_id == f.kecamatan_id]
     board.by_kelurahan = [
-        AreaRow(k.id, k.name, k.kecamatan.name, kel_counts.get(k.id, 0)) for k in shown
+        AreaRow(k.id, k.name, k.kecamatan, kel_counts.get(k.id, 0)) for k in shown
     ]
     per_kecamatan: dict[str, int] = defaultdict(int)
     kecamatan_names: dict[int, str] = {}
     for k in shown:
-        per_kecamatan[k.kecamatan.name] += kel_counts.get(k.id, 0)
-        kecamatan_names[k.kecamatan_id] = k.kecamatan.name
+        per_kecamatan[k.kecamatan] += kel_counts.get(k.id, 0)
+        kecamatan_names[k.kecamatan_id] = k.kecamatan
     board.by_kecamatan = sorted(per_kecamatan.items())
     weeks = [(trend_start + dt.timedelta(weeks=i)).date() for i in range(TREND_WEEKS)]
     board.trend = [(w, *weekly.get(w, (0, 0))) for w in weeks]

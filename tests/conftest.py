@@ -108,6 +108,17 @@ def _media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_reference_lists():
+    """Each test reads the kelurahan and category lists from its own database: a rolled-back
+    test sends no signal, so its rows could otherwise stay in psm.cachedlists."""
+    from psm.cachedlists import clear_all
+
+    clear_all()
+    yield
+    clear_all()
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Every transactional test uses serialized rollback, so one plain `pytest` runs them all.
 

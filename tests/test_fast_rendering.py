@@ -337,3 +337,53 @@ def test_case_badges_in_templates_are_the_ones_the_rows_draw(login, petugas, rel
             due = str(_render("{% load case_tags %}{% due_badge c %}", c=case))
             assert due == due_badge("overdue") and 'data-due-state="overdue">Terlambat<' in due
             assert due in client.get(reverse("cases:list")).content.decode()
+
+
+def test_short_dashboard_tables_are_what_the_template_drew():
+    """psm.ui.tables' status, SLA, kecamatan and volunteer rows: the template loops they
+    replaced, cell for cell (grouping, decimal comma, escaping, the em dash)."""
+    from django.template import engines
+
+    from reports.views.dashboard import _short_tables
+
+    board = SimpleNamespace(
+        status_rows=lambda: [("new", "Baru <b>", 12345), ("closed", "Ditutup", 0)],
+        sla_rows=lambda: [
+            {
+                "key": "high",
+                "label": "Tinggi",
+                "due": 1500,
+                "met": 1000,
+                "percent": 66.7,
+                "overdue": 2500,
+            },
+            {"key": "all", "label": "Semua", "due": 0, "met": 0, "percent": None, "overdue": 0},
+        ],
+        by_kecamatan=[("Banjarmasin <Utara>", 1186)],
+        volunteers=[
+            {
+                "kecamatan": "Utara & Co",
+                "volunteers": 1234,
+                "active_30d": 5,
+                "cases_filed": 0,
+                "visits": 7,
+            }
+        ],
+    )
+    template = engines["django"].from_string(
+        "{% load humanize %}"
+        '{% for status, label, n in status_rows %}<tr><td>{{ label }}</td><td class="text-end" data-status="{{ status }}">{{ n|intcomma }}</td></tr>{% endfor %}|'  # noqa: E501
+        '{% for row in sla_rows %}<tr><td>{{ row.label }}</td><td class="text-end">{{ row.due|intcomma }}</td><td class="text-end">{{ row.met|intcomma }}</td><td class="text-end" data-sla="{{ row.key }}">{% if row.percent is not None %}{{ row.percent }}{% else %}—{% endif %}</td><td class="text-end" data-overdue="{{ row.key }}">{{ row.overdue|intcomma }}</td></tr>{% endfor %}|'  # noqa: E501
+        '{% for name, n in board.by_kecamatan %}<tr><td>{{ name }}</td><td class="text-end" data-kecamatan="{{ name }}">{{ n|intcomma }}</td></tr>{% endfor %}|'  # noqa: E501
+        '{% for row in board.volunteers %}<tr><td>{{ row.kecamatan }}</td><td class="text-end">{{ row.volunteers }}</td><td class="text-end">{{ row.active_30d }}</td><td class="text-end">{{ row.cases_filed }}</td><td class="text-end">{{ row.visits }}</td></tr>{% endfor %}'  # noqa: E501
+    )
+    with translation.override("id"):
+        expected = template.render(
+            {"status_rows": board.status_rows(), "sla_rows": board.sla_rows(), "board": board}
+        )
+        drawn = _short_tables(board)
+    assert (
+        "|".join(drawn[k] for k in ("status_rows", "sla_rows", "kecamatan_rows", "volunteer_rows"))
+        == expected
+    )
+    assert "66,7" in expected and "12.345" in expected and "&lt;b&gt;" in expected

@@ -113,6 +113,61 @@ def test_session_ends_after_idle_time_but_not_while_working(login, petugas, sett
         assert response.status_code == 302 and response["Location"].startswith(LOGIN)
 
 
+def _expiry(client):
+    return Session.objects.get(session_key=client.cookies["sessionid"].value).expire_date
+
+
+def test_session_in_use_is_written_at_most_once_a_minute(login, petugas):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = login(petugas)
+        assert client.get("/").status_code == 200
+        renewed = _expiry(client)
+        traveller.shift(dt.timedelta(seconds=59))
+        assert client.get("/").status_code == 200
+        assert _expiry(client) == renewed  # no UPDATE of django_session within the minute
+        traveller.shift(dt.timedelta(seconds=2))
+        assert client.get("/").status_code == 200
+        assert _expiry(client) == renewed + dt.timedelta(seconds=61)
+
+
+def test_the_first_page_after_login_does_not_write_the_session_again(login, petugas):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = login(petugas)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/").status_code == 200
+    assert not any("django_session" in q["sql"] and "UPDATE" in q["sql"] for q in captured)
+
+
+def test_idle_limit_is_the_session_age_within_a_minute(login, petugas, settings):
+    age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as traveller:
+        client = login(petugas)
+        assert client.get("/").status_code == 200  # renewed: ends at start + age
+        traveller.shift(dt.timedelta(seconds=59))
+        assert client.get("/").status_code == 200  # not renewed (within the minute)
+        # Idle for age - 60 s after the last request: still logged in.
+        traveller.shift(age - dt.timedelta(seconds=60))
+        assert client.get("/").status_code == 200  # renewed: ends at now + age
+        # Idle for longer than the age: logged out.
+        traveller.shift(age + dt.timedelta(seconds=1))
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+    with time_machine.travel(start, tick=False) as traveller:
+        client = login(petugas)
+        assert client.get("/").status_code == 200
+        traveller.shift(dt.timedelta(seconds=59))
+        assert client.get("/").status_code == 200
+        # The earliest end: age - 59 s after the last request (age after the last renewal).
+        traveller.shift(age - dt.timedelta(seconds=58))
+        response = client.get("/")
+        assert response.status_code == 302 and response["Location"].startswith(LOGIN)
+
+
 def test_logout_ends_the_session_on_the_server(petugas):
     client = Client()
     assert client.post(LOGIN, {"username": "petugas", "password": PASSWORD}).status_code == 302

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -12,16 +13,63 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from psm.accounts.models import User
+from psm.cachedlists import CachedList, Choices
 from psm.crypto import nik_hash
 from volunteers.caseload import caseload
 from volunteers.models import (
     ActivityReport,
+    Kecamatan,
+    Kelurahan,
     Training,
     TrainingParticipant,
     Volunteer,
     VolunteerHistory,
     previous_month,
 )
+
+
+@dataclass(frozen=True)
+class KelurahanRow:
+    id: int
+    name: str
+    kecamatan_id: int
+    kecamatan: str
+
+
+@dataclass(frozen=True)
+class Areas:
+    """Every kelurahan by name, the kecamatan that have one by name, and their choices."""
+
+    kelurahan: tuple[KelurahanRow, ...]
+    kecamatan: tuple[tuple[int, str], ...]
+    kelurahan_names: dict[int, str]
+    kelurahan_choices: Choices  # (str(pk), name), for filters
+    kecamatan_choices: Choices
+
+
+def _load_areas() -> Areas:
+    rows = tuple(
+        KelurahanRow(*row)
+        for row in Kelurahan.objects.order_by("name").values_list(
+            "pk", "name", "kecamatan_id", "kecamatan__name"
+        )
+    )
+    kecamatan = tuple(sorted({(k.kecamatan_id, k.kecamatan) for k in rows}, key=lambda k: k[1]))
+    return Areas(
+        kelurahan=rows,
+        kecamatan=kecamatan,
+        kelurahan_names={k.id: k.name for k in rows},
+        kelurahan_choices=Choices((str(k.id), k.name) for k in rows),
+        kecamatan_choices=Choices((str(pk), name) for pk, name in kecamatan),
+    )
+
+
+_AREAS = CachedList(_load_areas, Kelurahan, Kecamatan)
+
+
+def areas() -> Areas:
+    """The kelurahan and kecamatan lists (psm.cachedlists: read once per process)."""
+    return _AREAS.get()
 
 
 def last_month(today: dt.date | None = None) -> dt.date:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from cases.models import Case, Category, Priority
 from cases.services.bulk import ACTIONS
 from psm.accounts.models import User
+from psm.cachedlists import Choices
 from psm.ui.fields import datalist
 
 MAX_BULK = 200
@@ -122,7 +124,7 @@ class BulkActionForm(forms.Form):
             "invalid_pk_value": _("A selected case no longer exists."),
         },
     )
-    action = forms.ChoiceField(label=_("Action"), choices=list(ACTIONS.items()))
+    action = forms.ChoiceField(label=_("Action"), choices=Choices(ACTIONS.items()))
     assignee = PersonField(
         queryset=User.objects.none(),
         required=False,
@@ -130,7 +132,7 @@ class BulkActionForm(forms.Form):
         help_text=_("Type a name; choose from the suggestions."),
     )
     priority = forms.ChoiceField(
-        choices=[("", _("Choose a priority")), *Priority.choices],
+        choices=Choices((("", _("Choose a priority")), *Priority.choices)),
         required=False,
         label=_("Priority"),
     )
@@ -164,17 +166,16 @@ class BulkActionForm(forms.Form):
         *args: Any,
         cases: QuerySet[Case],
         assignees: QuerySet[User],
-        category_choices: list[tuple[str, str]] | None = None,
+        category_choices: Iterable[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         # Its own ids: on /triage/ the filter form has fields of the same names.
         kwargs.setdefault("auto_id", "bulk_%s")
         super().__init__(*args, **kwargs)
         if category_choices is not None:  # reuse the list the filter already loaded
-            self.fields["category"].choices = [  # type: ignore[attr-defined]
-                ("", _("Choose a category")),
-                *category_choices,
-            ]
+            self.fields["category"].choices = Choices(  # type: ignore[attr-defined]
+                (("", _("Choose a category")), *category_choices)
+            )
         self.fields["cases"].queryset = cases  # type: ignore[attr-defined]
         self.fields["assignee"].queryset = assignees  # type: ignore[attr-defined]
         self._visible_cases = cases

@@ -26,18 +26,19 @@ from cases.models import (
     Beneficiary,
     Case,
     CaseQuerySet,
-    Category,
     Priority,
     awaiting_triage_q,
     needs_reassignment_q,
 )
 from cases.selectors import cases_visible_to
 from cases.selectors.caseload import workload_annotations
+from cases.selectors.categories import categories as categories_list
 from cases.services import assignable_users, departed_users
 from cases.services.reference import reference_normal, reference_prefix, reference_re
 from psm.accounts.models import User
+from psm.cachedlists import Choices
 from psm.crypto import nik_hash
-from volunteers.models import Kelurahan
+from volunteers.selectors import areas as areas_list
 
 PAGE_SIZE = 50
 COUNT_LIMIT = 10_000
@@ -66,13 +67,12 @@ class PersonFilter(django_filters.ModelChoiceFilter):
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.MultipleChoiceFilter(
-        choices=Case.Status.choices,
+        choices=Choices(Case.Status.choices),
         label=_("Status"),
         widget=forms.CheckboxSelectMultiple,
         distinct=False,
     )
-    # Area and category choices are plain choices filled from one query each (see
-    # __init__), so the page's query count stays low and constant.
+    # Area and category choices come from the cached reference lists (see __init__).
     category = django_filters.ChoiceFilter(
         field_name="category_id", label=_("Category"), empty_label=_("All categories")
     )
@@ -83,7 +83,7 @@ class CaseFilter(django_filters.FilterSet):
         field_name="kelurahan_id", label=_("Kelurahan"), empty_label=_("All kelurahan")
     )
     priority = django_filters.ChoiceFilter(
-        choices=Priority.choices, label=_("Priority"), empty_label=_("All priorities")
+        choices=Choices(Priority.choices), label=_("Priority"), empty_label=_("All priorities")
     )
     assignee = PersonFilter(
         queryset=User.objects.none(),  # set per request: people who can hold cases
@@ -122,22 +122,15 @@ class CaseFilter(django_filters.FilterSet):
         assignee.queryset = User.objects.filter(  # type: ignore[attr-defined]
             Q(role__in=[User.Role.STAFF, User.Role.SUPERVISOR]) | Q(volunteer__isnull=False)
         ).order_by("full_name", "username")
-        kelurahan = list(
-            Kelurahan.objects.order_by("name").values_list(
-                "pk", "name", "kecamatan_id", "kecamatan__name"
-            )
-        )
-        kecamatan = sorted({(k[2], k[3]) for k in kelurahan}, key=lambda k: k[1])
-        self.filters["kelurahan"].extra["choices"] = [(str(pk), n) for pk, n, *_k in kelurahan]
-        self.filters["kecamatan"].extra["choices"] = [(str(pk), n) for pk, n in kecamatan]
-        categories = list(Category.objects.values_list("pk", "name", "is_active"))
-        self.filters["category"].extra["choices"] = [(str(pk), n) for pk, n, _a in categories]
-        self.names = RowNames(
-            categories={pk: n for pk, n, _a in categories},
-            kelurahan={pk: n for pk, n, *_k in kelurahan},
-        )
+        # The reference lists, read once per process (psm.cachedlists), their choices
+        # normalised once: Django re-normalised plain lists on every iteration.
+        areas, categories = areas_list(), categories_list()
+        self.filters["kelurahan"].extra["choices"] = areas.kelurahan_choices
+        self.filters["kecamatan"].extra["choices"] = areas.kecamatan_choices
+        self.filters["category"].extra["choices"] = categories.choices
+        self.names = RowNames(categories=categories.names, kelurahan=areas.kelurahan_names)
         # Active ones only, for forms that set a category (the triage bulk form).
-        self.category_choices = [(str(pk), n) for pk, n, active in categories if active]
+        self.category_choices = categories.active_choices
         if not user.is_officer:
             # Volunteers filter by what matters on their own list.
             for name in ("assignee", "unassigned", "reassign", "kecamatan"):
@@ -281,12 +274,19 @@ def _row_query(visible: QuerySet[Case]) -> QuerySet[Case]:
 @dataclass
 class _Filtered:
     case_filter: CaseFilter
-    qs: QuerySet[Case]
+    base: QuerySet[Case]
     sort: str
     order: list[str]
     visible: CaseQuerySet
     triage_default: bool
     valid: bool
+
+    @cached_property
+    def qs(self) -> QuerySet[Case]:
+        """Every matching case in list order (built on use: the triage queue's default page
+        reads two branches instead, see case_queue)."""
+        qs = self.case_filter.qs if self.valid else self.base.none()
+        return qs.select_related(*RELATED).order_by(*self.order)
 
 
 def _filtered(user: User, params: Any, *, triage: bool) -> _Filtered:
@@ -301,7 +301,6 @@ def _filtered(user: User, params: Any, *, triage: bool) -> _Filtered:
     base = _annotated(base, user)
     case_filter = CaseFilter(params, queryset=base, user=user)
     valid = case_filter.is_valid()
-    qs = case_filter.qs if valid else base.none()
 
     default_sort = "priority" if triage else "-created"
     sort = params.get("sort") or default_sort
@@ -311,8 +310,7 @@ def _filtered(user: User, params: Any, *, triage: bool) -> _Filtered:
     order = [f"-{f}" if sort.startswith("-") else f for f in SORTS[key]]
     if user.is_volunteer and "sort" not in params:
         order = ["mine", *order]  # volunteers see their own cases first
-    qs = qs.select_related(*RELATED).order_by(*order)
-    return _Filtered(case_filter, qs, sort, order, visible, triage_default, valid)
+    return _Filtered(case_filter, base, sort, order, visible, triage_default, valid)
 
 
 def filtered_cases(
@@ -328,7 +326,6 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
     """The list page's rows for this user: filtered, sorted, one page, in constant queries."""
     found = _filtered(user, params, triage=triage)
     case_filter, visible, order = found.case_filter, found.visible, found.order
-    rows = MergedRows([found.qs], order, _row_query(visible))
     if found.triage_default and found.valid and found.sort == "priority":
         # Same rows, same order, from two index-ordered branches (see MergedRows).
         waiting = _annotated(visible.awaiting_triage(), user)
@@ -345,6 +342,8 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
             order,
             _row_query(visible),
         )
+    else:
+        rows = MergedRows([found.qs], order, _row_query(visible))
     paginator = BoundedPaginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
     page = paginator.get_page(page_number)
     return CaseQueue(case_filter, page, paginator, found.sort, triage)

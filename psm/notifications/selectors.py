@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from django.db.models import Min, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -18,8 +19,20 @@ def notification_get(*, user: User, pk: int) -> Notification:
     return get_object_or_404(Notification, pk=pk, recipient=user)
 
 
+# The badge on every page: Notification.objects.filter(recipient=user, read_at__isnull=True)
+# .count() as SQL written once. Building and compiling that queryset cost 0.25 ms of the
+# page's server time (bench M2) for a count that takes PostgreSQL 0.02 ms from the partial
+# index notification_unread_idx (its condition is this WHERE clause).
+UNREAD_SQL = (
+    f"SELECT count(*) FROM {Notification._meta.db_table}"  # noqa: S608 - no user input
+    " WHERE recipient_id = %s AND read_at IS NULL"
+)
+
+
 def unread_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    with connection.cursor() as cursor:
+        cursor.execute(UNREAD_SQL, [user.pk])
+        return int(cursor.fetchone()[0])
 
 
 def preference_for(*, user: User) -> NotificationPreference:

@@ -14,10 +14,11 @@ from typing import Any
 
 from django import forms
 from django.forms.boundfield import BoundField
-from django.forms.utils import flatatt
 from django.forms.widgets import ChoiceWidget, Input
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+
+from psm.ui.escape import escape
 
 # The widgets drawn here; their subclasses too (PersonSearchInput is a TextInput).
 _CHOICE_CHECKBOXES = forms.CheckboxSelectMultiple
@@ -30,6 +31,16 @@ DISABLED = SafeString(" disabled")
 def datalist(ident: str) -> SafeString:
     """An empty <datalist> a search box fills through htmx (cases.forms.queue.PersonSearchInput)."""
     return format_html('<datalist id="{}"></datalist>', ident)
+
+
+def _flatatt(attrs: dict[str, Any]) -> str:
+    """django.forms.utils.flatatt (sorted key="value" pairs, then the true booleans), each
+    key and value escaped once (psm.ui.escape) instead of a format_html per attribute."""
+    pairs = sorted((k, v) for k, v in attrs.items() if v is not None and not isinstance(v, bool))
+    flags = sorted(k for k, v in attrs.items() if v is True)
+    return "".join(f' {escape(k)}="{escape(v)}"' for k, v in pairs) + "".join(
+        f" {escape(k)}" for k in flags
+    )
 
 
 def _input_class(widget: forms.Widget) -> str:
@@ -109,23 +120,24 @@ def _options(bf: BoundField, widget: ChoiceWidget) -> SafeString:
     keys = (
         ("" if v is None else str(getattr(v, "value", v)), label) for v, label in widget.choices
     )
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        ((key, SELECTED if key in chosen else "", label) for key, label in keys),
+    return SafeString(  # nosec B703 - every value and label escaped
+        "".join(
+            f'<option value="{escape(key)}"{SELECTED if key in chosen else ""}>'
+            f"{escape(label)}</option>"
+            for key, label in keys
+        )
     )
 
 
 def _label(bf: BoundField, ident: str, css: str = "form-label") -> SafeString:
     if bf.field.required:
-        return format_html(
-            '<label for="{}" class="{} requiredField">{}'
-            '<span class="asteriskField">*</span></label>',
-            ident,
-            css,
-            bf.label,
+        return SafeString(  # nosec B703 - every value escaped
+            f'<label for="{escape(ident)}" class="{escape(css)} requiredField">'
+            f'{escape(bf.label)}<span class="asteriskField">*</span></label>'
         )
-    return format_html('<label for="{}" class="{}">{}</label>', ident, css, bf.label)
+    return SafeString(  # nosec B703 - every value escaped
+        f'<label for="{escape(ident)}" class="{escape(css)}">{escape(bf.label)}</label>'
+    )
 
 
 def render_field(bf: BoundField, extra_class: str = "") -> SafeString:
@@ -178,7 +190,7 @@ def _draw(bf: BoundField, widget: forms.Widget, ident: str, extra_class: str) ->
             '<input type="checkbox" name="{}"{}{}>{}{}{}</div></div>',
             ident,
             bf.html_name,
-            flatatt(attrs),
+            SafeString(_flatatt(attrs)),  # nosec B703 - escaped
             CHECKED if checked else "",
             _label(bf, ident, "form-check-label"),
             _errors(bf, ident),
@@ -191,7 +203,7 @@ def _draw(bf: BoundField, widget: forms.Widget, ident: str, extra_class: str) ->
         control = format_html(
             '<select name="{}"{}>{}</select>',
             bf.html_name,
-            flatatt(attrs),
+            SafeString(_flatatt(attrs)),  # nosec B703 - escaped
             _options(bf, widget),
         )
     elif isinstance(widget, forms.Textarea):
@@ -200,7 +212,7 @@ def _draw(bf: BoundField, widget: forms.Widget, ident: str, extra_class: str) ->
         control = format_html(
             '<textarea name="{}"{}>\n{}</textarea>',
             bf.html_name,
-            flatatt(attrs),
+            SafeString(_flatatt(attrs)),  # nosec B703 - escaped
             widget.format_value(value) or "",
         )
     else:  # an Input (see _drawn_here)
@@ -214,7 +226,7 @@ def _draw(bf: BoundField, widget: forms.Widget, ident: str, extra_class: str) ->
             widget.input_type,  # type: ignore[attr-defined]  # an Input (_drawn_here)
             bf.html_name,
             format_html(' value="{}"', value) if value not in (None, "") else "",
-            flatatt(attrs),
+            SafeString(_flatatt(attrs)),  # nosec B703 - escaped
         )
         if after:  # e.g. the person search box's <datalist>
             control = format_html("{}{}", control, after)
@@ -222,11 +234,7 @@ def _draw(bf: BoundField, widget: forms.Widget, ident: str, extra_class: str) ->
 
 
 def _framed(bf: BoundField, ident: str, control: SafeString) -> SafeString:
-    return format_html(
-        '<div id="div_{}" class="mb-3">{}{}{}{}</div>',
-        ident,
-        _label(bf, ident),
-        control,
-        _errors(bf, ident),
-        _help(bf, ident),
+    return SafeString(  # nosec B703 - every value escaped
+        f'<div id="div_{escape(ident)}" class="mb-3">{_label(bf, ident)}{escape(control)}'
+        f"{_errors(bf, ident)}{_help(bf, ident)}</div>"
     )

@@ -17,11 +17,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from psm.ui.dates import list_datetime
+from psm.ui.escape import escape
 
 CHECKED = SafeString(" checked")
 URGENT_ROW = SafeString(' class="table-danger"')
@@ -64,56 +65,41 @@ def _labels() -> dict[str, SafeString]:
 
 
 def render_rows(rows: Iterable[QueueRow], *, selectable: bool, selected: set[str]) -> SafeString:
-    """The rows; `selectable` adds the bulk form's checkbox first (the triage queue)."""
+    """The rows; `selectable` adds the bulk form's checkbox first (the triage queue).
+
+    Each row is one f-string with each value escaped once (psm.ui.escape): a format_html of
+    23 arguments per row cost ~2 ms of the list page's server time (bench M2)."""
     select_label = _("Select %(ref)s")
     label = _labels()
     out = []
     for row in rows:
+        ref = escape(row.reference)
         box = (
-            format_html(
-                '<td><input class="form-check-input" type="checkbox" name="cases" value="{}"'
-                ' form="bulk-form" aria-label="{}"{}></td>',
-                row.pk,
-                select_label % {"ref": row.reference},
-                CHECKED if row.pk in selected else "",
-            )
+            '<td><input class="form-check-input" type="checkbox" name="cases"'
+            f' value="{escape(row.pk)}" form="bulk-form"'
+            f' aria-label="{escape(select_label % {"ref": row.reference})}"'
+            f"{CHECKED if row.pk in selected else ''}></td>"
             if selectable
             else ""
         )
+        badges = "".join(f" {escape(b)}" for b in row.badges)
         out.append(
-            format_html(
-                "<tr{}>{}"
-                '<td class="text-nowrap c-ref" data-label="{}"><a href="{}">{}</a></td>'
-                '<td class="c-person" data-label="{}">{}</td>'
-                '<td class="d-none d-md-table-cell c-category" data-label="{}">{}</td>'
-                '<td class="d-none d-lg-table-cell c-area" data-label="{}">{}</td>'
-                '<td class="c-priority" data-label="{}">{}</td>'
-                '<td class="c-status" data-label="{}">{}{}</td>'
-                '<td class="d-none d-md-table-cell c-assignee" data-label="{}">{}</td>'
-                '<td class="text-nowrap c-filed" data-label="{}">{}</td>'
-                '<td class="text-nowrap d-none d-sm-table-cell c-due" data-label="{}">{}</td></tr>',
-                URGENT_ROW if row.urgent else "",
-                box,
-                label["ref"],
-                row.url,
-                row.reference,
-                label["person"],
-                row.person,
-                label["category"],
-                row.category,
-                label["area"],
-                row.area,
-                label["priority"],
-                row.priority,
-                label["status"],
-                row.status,
-                format_html_join("", " {}", ((b,) for b in row.badges)),
-                label["assignee"],
-                row.assignee or "—",
-                label["filed"],
-                list_datetime(row.filed),
-                label["due"],
-                list_datetime(row.due),
-            )
+            f"<tr{URGENT_ROW if row.urgent else ''}>{box}"
+            f'<td class="text-nowrap c-ref" data-label="{label["ref"]}">'
+            f'<a href="{escape(row.url)}">{ref}</a></td>'
+            f'<td class="c-person" data-label="{label["person"]}">{escape(row.person)}</td>'
+            f'<td class="d-none d-md-table-cell c-category" data-label="{label["category"]}">'
+            f"{escape(row.category)}</td>"
+            f'<td class="d-none d-lg-table-cell c-area" data-label="{label["area"]}">'
+            f"{escape(row.area)}</td>"
+            f'<td class="c-priority" data-label="{label["priority"]}">{escape(row.priority)}</td>'
+            f'<td class="c-status" data-label="{label["status"]}">'
+            f"{escape(row.status)}{badges}</td>"
+            f'<td class="d-none d-md-table-cell c-assignee" data-label="{label["assignee"]}">'
+            f"{escape(row.assignee or '—')}</td>"
+            f'<td class="text-nowrap c-filed" data-label="{label["filed"]}">'
+            f"{escape(list_datetime(row.filed))}</td>"
+            f'<td class="text-nowrap d-none d-sm-table-cell c-due" data-label="{label["due"]}">'
+            f"{escape(list_datetime(row.due))}</td></tr>"
         )
-    return format_html_join("", "{}", ((row,) for row in out))
+    return SafeString("".join(out))  # nosec B703 - every value escaped above

@@ -6,46 +6,112 @@ cases (bench M1). Numbers are grouped as humanize's `intcomma` groups them; week
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 from django.utils import formats
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from psm.ui.dates import list_date
+from psm.ui.escape import escape
 
 
-def grouped(value: int) -> str:
+def grouped(value: int, separator: str | None = None) -> str:
     """12345 as `intcomma` draws it in the current language (12.345 in Indonesian)."""
-    return f"{value:,}".replace(",", str(formats.get_format("THOUSAND_SEPARATOR")))
+    if separator is None:
+        separator = _separator()
+    return f"{value:,}".replace(",", separator)
+
+
+def _separator() -> str:
+    return str(formats.get_format("THOUSAND_SEPARATOR"))
+
+
+# The rows below are f-strings with each value escaped once (psm.ui.escape): ~130 rows of
+# format_html cost 1.2 ms of the dashboard's server time (bench M1).
 
 
 def count_rows(pairs: Iterable[tuple[str, int]], *, empty: str) -> SafeString:
     """name | count, or one row saying `empty`."""
-    rows = format_html_join(
-        "",
-        '<tr><td>{}</td><td class="text-end">{}</td></tr>',
-        ((name, grouped(count)) for name, count in pairs),
+    sep = _separator()
+    rows = "".join(
+        f'<tr><td>{escape(name)}</td><td class="text-end">{escape(grouped(count, sep))}</td></tr>'
+        for name, count in pairs
     )
-    return rows or format_html('<tr><td colspan="2">{}</td></tr>', empty)
+    if not rows:
+        return format_html('<tr><td colspan="2">{}</td></tr>', empty)
+    return SafeString(rows)  # nosec B703 - every value escaped
 
 
 def area_count_rows(rows: Iterable[tuple[str, str, int]]) -> SafeString:
     """area | its parent area | count (the count cell carries the area's name for tests and
     scripts: data-kelurahan)."""
-    return format_html_join(
-        "",
-        '<tr><td>{}</td><td>{}</td><td class="text-end" data-kelurahan="{}">{}</td></tr>',
-        ((name, parent, name, grouped(count)) for name, parent, count in rows),
-    )
+    sep = _separator()
+    drawn = []
+    for name, parent, count in rows:
+        area = escape(name)
+        drawn.append(
+            f"<tr><td>{area}</td><td>{escape(parent)}</td>"
+            f'<td class="text-end" data-kelurahan="{area}">{escape(grouped(count, sep))}</td></tr>'
+        )
+    return SafeString("".join(drawn))  # nosec B703 - every value escaped
 
 
 def week_rows(weeks: Iterable[tuple[dt.date, int, int]]) -> SafeString:
     """week's first day | filed | closed."""
-    return format_html_join(
-        "",
-        '<tr><td>{}</td><td class="text-end">{}</td><td class="text-end">{}</td></tr>',
-        ((list_date(week), filed, closed) for week, filed, closed in weeks),
+    return SafeString(  # nosec B703 - every value escaped
+        "".join(
+            f'<tr><td>{escape(list_date(week))}</td><td class="text-end">{escape(filed)}</td>'
+            f'<td class="text-end">{escape(closed)}</td></tr>'
+            for week, filed, closed in weeks
+        )
+    )
+
+
+def keyed_count_rows(rows: Iterable[tuple[str, str, int]], *, key: str) -> SafeString:
+    """label | count, the count cell naming its row for tests and scripts (`data-<key>`):
+    rows of (key value, label, count)."""
+    sep = _separator()
+    return SafeString(  # nosec B703 - every value escaped
+        "".join(
+            f'<tr><td>{escape(label)}</td><td class="text-end" data-{key}="{escape(value)}">'
+            f"{escape(grouped(count, sep))}</td></tr>"
+            for value, label, count in rows
+        )
+    )
+
+
+def rate_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
+    """label | due | met | percent (or —) | overdue now: the SLA table, one dict per row
+    (key, label, due, met, percent, overdue)."""
+    sep = _separator()
+    drawn = []
+    for row in rows:
+        key = escape(row["key"])
+        percent = row["percent"]
+        shown = escape(formats.localize(percent)) if percent is not None else "—"
+        drawn.append(
+            f"<tr><td>{escape(row['label'])}</td>"
+            f'<td class="text-end">{escape(grouped(row["due"], sep))}</td>'
+            f'<td class="text-end">{escape(grouped(row["met"], sep))}</td>'
+            f'<td class="text-end" data-sla="{key}">{shown}</td>'
+            f'<td class="text-end" data-overdue="{key}">{escape(grouped(row["overdue"], sep))}'
+            "</td></tr>"
+        )
+    return SafeString("".join(drawn))  # nosec B703 - every value escaped
+
+
+def name_number_rows(rows: Iterable[Sequence[Any]]) -> SafeString:
+    """name | number | number ...: the first cell as text, the others right-aligned as the
+    template engine shows a number ({{ n }}: localized, not grouped)."""
+    return SafeString(  # nosec B703 - every value escaped
+        "".join(
+            f"<tr><td>{escape(name)}</td>"
+            + "".join(f'<td class="text-end">{escape(formats.localize(n))}</td>' for n in numbers)
+            + "</tr>"
+            for name, *numbers in rows
+        )
     )
 
 

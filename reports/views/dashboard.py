@@ -13,7 +13,14 @@ from django.views.decorators.http import require_GET
 
 from psm.accounts.access import require_officer
 from psm.accounts.http import AuthenticatedHttpRequest
-from psm.ui.tables import area_count_rows, count_rows, week_rows
+from psm.ui.tables import (
+    area_count_rows,
+    count_rows,
+    keyed_count_rows,
+    name_number_rows,
+    rate_rows,
+    week_rows,
+)
 from reports.dashboard import dashboard_numbers
 from reports.forms.dashboard import DashboardForm
 
@@ -26,6 +33,24 @@ def _long_tables(board: Any) -> dict[str, SafeString]:
             (r.name, r.kecamatan, r.count) for r in board.by_kelurahan
         ),
         "trend_rows": week_rows(board.trend),
+    }
+
+
+VOLUNTEER_COLUMNS = ("volunteers", "active_30d", "cases_filed", "visits")
+
+
+def _short_tables(board: Any) -> dict[str, SafeString]:
+    """The <tbody>s of the four short tables, also drawn by psm.ui.tables: their ~100 cells
+    through the template engine (a lookup, localize or intcomma each) cost 0.7 ms (bench M1)."""
+    return {
+        "status_rows": keyed_count_rows(board.status_rows(), key="status"),
+        "sla_rows": rate_rows(board.sla_rows()),
+        "kecamatan_rows": keyed_count_rows(
+            ((name, name, n) for name, n in board.by_kecamatan), key="kecamatan"
+        ),
+        "volunteer_rows": name_number_rows(
+            (row["kecamatan"], *(row[c] for c in VOLUNTEER_COLUMNS)) for row in board.volunteers
+        ),
     }
 
 
@@ -59,10 +84,9 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
         "reports/dashboard.html",
         {
             **_long_tables(board),
+            **_short_tables(board),
             "form": form,
             "board": board,
-            "status_rows": board.status_rows(),
-            "sla_rows": board.sla_rows(),
             "charts": {k: json.dumps(v) for k, v in charts.items()},
         },
     )
