@@ -292,6 +292,15 @@ def test_a_new_release_replaces_the_cache_and_tells_the_volunteer(
     check_page(page, "after the update")
 
 
+def _wait_until(page: Page, condition: Any, seconds: float = 10) -> None:
+    """Let the page's event loop run until `condition()` holds (at most `seconds`)."""
+    for _ in range(int(seconds * 10)):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    assert condition(), "not reached in time"
+
+
 def test_logging_out_with_unsent_records_warns_then_clears_the_phone(
     field: Field, relawan_alalak, photos, artifacts, settings
 ):
@@ -316,11 +325,15 @@ def test_logging_out_with_unsent_records_warns_then_clears_the_phone(
         open_menu_if_collapsed(page)
         page.locator("#nav-main .dropdown-toggle").click()
         page.locator("form[action$='/accounts/logout/'] button").click()
+        # The warning comes once the outbox has counted its records in IndexedDB (async):
+        # wait for it rather than reading the list the instant the button was pressed.
+        _wait_until(page, lambda: len(dialogs) >= 1)
         expect(page.locator("[data-outbox-item]")).to_have_count(1)  # dismissed: still here
-        assert dialogs and "1 data di HP ini belum terkirim" in dialogs[0]
+        assert "1 data di HP ini belum terkirim" in dialogs[0]
         # The menu closed with the dialog; submit the same form again (the same submit event).
         page.locator("form[action$='/accounts/logout/']").evaluate("(f) => f.requestSubmit()")
         page.wait_for_url(re.compile(r"/accounts/login/"))
+        _wait_until(page, lambda: len(dialogs) >= 2)
         assert len(dialogs) == 2
         left = page.evaluate(
             "async () => ({dbs: (await indexedDB.databases()).map((d) => d.name),"
