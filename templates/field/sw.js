@@ -9,8 +9,16 @@ const OFFLINE_URL = "{{ offline_url }}";
 // Django marks pages "Vary: Cookie, Accept-Language"; the Cache API honours Vary, and a page
 // opened later sends other headers than the install did, so the copy would never match.
 // The copies are this user's own (outbox.js deletes every cache at logout): drop Vary.
+// Precache fetches say so: the page then leaves the flash messages ("Kasus ... sudah
+// dilaporkan") to the page the volunteer opens next instead of taking them into the cache
+// (templates/base.html). A navigation the worker passes on carries no such header.
 workbox.precaching.addPlugins([
   {
+    requestWillFetch: async ({ request }) => {
+      const headers = new Headers(request.headers);
+      headers.set("X-PSM-Precache", "1");
+      return new Request(request, { headers });
+    },
     cacheWillUpdate: async ({ response }) => {
       if (!response || !response.headers.has("Vary")) return response;
       const headers = new Headers(response.headers);
