@@ -118,6 +118,8 @@ def test_admin_keeps_the_roster_on_a_desktop(
     page.locator("#nav-main").get_by_role("link", name="Administrasi").click()
     expect(page).to_have_url(re.compile(r"/admin/$"))
     # (The admin's CSS upper-cases the captions; compare their text, not their case.)
+    # all_inner_texts() does not wait: the URL changes before the page is drawn.
+    expect(page.locator("caption").first).to_be_visible()
     captions = [c.casefold() for c in page.locator("caption").all_inner_texts()]
     for name in ("Perlindungan login", "Autentikasi dua faktor", "Tugas terjadwal", "Log akses"):
         assert name.casefold() in captions, (name, captions)
