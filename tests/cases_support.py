@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from django.db import connection
 from faker import Faker
 
 from cases.models import Beneficiary, Case, Category
@@ -104,3 +107,19 @@ def png_declaring(width: int, height: int, *, broken_pixels: bool = False) -> by
     pixels = b"not zlib at all" if broken_pixels else zlib.compress(b"\x00" * 100)
     body = chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
     return b"\x89PNG\r\n\x1a\n" + body
+
+
+def in_parallel(fn: Any, n: int) -> list[Any]:
+    """Run fn(0) ... fn(n - 1) on n threads released at once (a barrier), each closing its
+    own database connection: the concurrency tests' "everyone presses send together"."""
+    barrier = threading.Barrier(n)
+
+    def run(i: int) -> Any:
+        barrier.wait()
+        try:
+            return fn(i)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(run, range(n)))

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from django.db import connection
 
 from cases.models import Case
 from cases.services import case_file
-from tests.cases_support import beneficiary, category, kelurahan
+from tests.cases_support import beneficiary, category, in_parallel, kelurahan
 
 # serialized_rollback: the flush after each test would drop the seeded wilayah and categories.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 WORKERS = 8
-
-
-def _parallel(fn, n: int):
-    barrier = threading.Barrier(n)
-
-    def run(i: int):
-        barrier.wait()
-        try:
-            return fn(i)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(run, range(n)))
 
 
 def test_concurrent_intake_gives_unique_references(relawan_alalak):
@@ -47,7 +30,7 @@ def test_concurrent_intake_gives_unique_references(relawan_alalak):
         )
         return case.reference
 
-    references = [r for _ in range(3) for r in _parallel(file_one, WORKERS)]
+    references = [r for _ in range(3) for r in in_parallel(file_one, WORKERS)]
     assert len(set(references)) == len(references) == 3 * WORKERS
     assert all(r.startswith("BJM-") and len(r.split("-")[2]) == 6 for r in references)
 
@@ -67,7 +50,7 @@ def test_concurrent_double_submit_creates_one_case(relawan_alalak):
             idempotency_key=key,
         ).pk
 
-    ids = _parallel(submit, WORKERS)
+    ids = in_parallel(submit, WORKERS)
     assert len(set(ids)) == 1 and Case.objects.count() == 1
 
 
@@ -85,6 +68,6 @@ def test_concurrent_intake_requests_through_the_web(relawan_alalak, client):
         data = intake_data(name=f"Warga {i}", birth_date=f"1950-04-{i + 1:02d}")
         return c.post(reverse("cases:new"), data).status_code
 
-    assert _parallel(post, WORKERS) == [302] * WORKERS
+    assert in_parallel(post, WORKERS) == [302] * WORKERS
     refs = list(Case.objects.values_list("reference", flat=True))
     assert len(set(refs)) == WORKERS

@@ -18,7 +18,8 @@ from django.utils import timezone
 
 from cases.models import Attachment, Beneficiary, Case, CaseEvent, Visit
 from cases.sla import due_fields
-from tests.cases_support import beneficiary, category, file_case, kelurahan
+from tests.cases_support import beneficiary, file_case, kelurahan
+from tests.test_cases_intake import intake_data
 
 pytestmark = pytest.mark.django_db
 
@@ -28,19 +29,14 @@ def send(kind: str) -> str:
 
 
 def case_record(**overrides: object) -> dict[str, object]:
-    data: dict[str, object] = {
-        "client_uuid": str(uuid.uuid4()),
-        "recorded_at": (timezone.now() - dt.timedelta(hours=3)).isoformat(),
-        "name": "Siti Aminah",
-        "sex": "F",
-        "birth_date": "1950-04-12",
-        "category": category().pk,
-        "kelurahan": kelurahan("Alalak Utara").pk,
-        "address": "Jl. Alalak Tengah No. 5",
-        "rt": "004",
-        "rw": "002",
-        "description": "Lansia tinggal sendiri, rumah hampir roboh.",
-    }
+    """The intake page's data (tests.test_cases_intake) as the phone's outbox sends it: its
+    UUID and the phone's time instead of the page's idempotency key, no NIK or priority."""
+    data: dict[str, object] = intake_data(
+        client_uuid=str(uuid.uuid4()),
+        recorded_at=(timezone.now() - dt.timedelta(hours=3)).isoformat(),
+    )
+    for page_only in ("idempotency_key", "nik", "priority"):
+        del data[page_only]
     data.update(overrides)
     return data
 

@@ -3,37 +3,21 @@ attempt): the advisory lock on its UUID lets one store it and the others find it
 
 from __future__ import annotations
 
-import threading
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from cases.models import Attachment, Beneficiary, Case
+from tests.cases_support import in_parallel
 from tests.test_field_outbox import case_record
 
 # serialized_rollback: the flush after each test would drop the seeded wilayah and categories.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 WORKERS = 6
-
-
-def _parallel(fn, n: int):
-    barrier = threading.Barrier(n)
-
-    def run(i: int):
-        barrier.wait()
-        try:
-            return fn(i)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=n) as pool:
-        return list(pool.map(run, range(n)))
 
 
 def test_one_case_and_one_photo_however_many_send_them_at_once(
@@ -53,7 +37,7 @@ def test_one_case_and_one_photo_however_many_send_them_at_once(
         )
         return case.status_code, attachment.status_code
 
-    answers = _parallel(send, WORKERS)
+    answers = in_parallel(send, WORKERS)
     assert all(c in (200, 201) and a in (200, 201) for c, a in answers), answers
     assert Case.objects.count() == 1 and Beneficiary.objects.count() == 1
     assert Attachment.objects.count() == 1

@@ -113,6 +113,23 @@ register(
 )
 
 
+# --- records on a case (visit, note, attachment) -------------------------------------------
+
+
+def _on_case(label: Callable[[Any], str]) -> Callable[[Any], dict[str, Any]]:
+    """The JSON answer for a record stored on a case: the case, its page, and the record's
+    label on the outbox page (one shape for every kind sent for an existing case)."""
+
+    def answer(row: Any) -> dict[str, Any]:
+        return {
+            "reference": row.case.reference,
+            "url": row.case.get_absolute_url(),
+            "label": label(row),
+        }
+
+    return answer
+
+
 # --- visit --------------------------------------------------------------------------------
 
 
@@ -138,11 +155,7 @@ register(
         owner_id=lambda visit: visit.volunteer_id,
         save=_visit_save,
         done=lambda visit: _("Visit logged."),
-        answer=lambda visit: {
-            "reference": visit.case.reference,
-            "url": visit.case.get_absolute_url(),
-            "label": _("Visit on %(ref)s") % {"ref": visit.case.reference},
-        },
+        answer=_on_case(lambda visit: _("Visit on %(ref)s") % {"ref": visit.case.reference}),
     )
 )
 
@@ -168,11 +181,7 @@ register(
         owner_id=lambda event: event.actor_id,
         save=_note_save,
         done=lambda event: _("Note added."),
-        answer=lambda event: {
-            "reference": event.case.reference,
-            "url": event.case.get_absolute_url(),
-            "label": _("Note on %(ref)s") % {"ref": event.case.reference},
-        },
+        answer=_on_case(lambda event: _("Note on %(ref)s") % {"ref": event.case.reference}),
     )
 )
 
@@ -199,10 +208,6 @@ register(
         form=lambda user, data, files: FieldAttachmentForm(data, files),
         owner_id=lambda attachment: attachment.uploaded_by_id,
         save=_attachment_save,
-        answer=lambda attachment: {
-            "reference": attachment.case.reference,
-            "url": attachment.case.get_absolute_url(),
-            "label": attachment.original_name,
-        },
+        answer=_on_case(lambda attachment: attachment.original_name),
     )
 )
