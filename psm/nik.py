@@ -185,6 +185,14 @@ def normalise_nik(value: str | None) -> str:
     return "".join(ch for ch in str(value or "") if ch not in NIK_SEPARATORS)
 
 
+def typed_nik(value: object) -> str:
+    """The full NIK in what someone typed into a search or form (6371-0101-... with the
+    separators people type still makes one), or "" when it is not 16 ASCII digits: what
+    every exact-NIK lookup (through the keyed hash) accepts."""
+    nik = normalise_nik(None if value is None else str(value))
+    return nik if len(nik) == 16 and nik.isascii() and nik.isdigit() else ""
+
+
 class NikField(forms.CharField):
     """An NIK form field: separators are dropped before the length is checked, and the
     browser lets the separators be typed (its maxlength leaves room for them)."""

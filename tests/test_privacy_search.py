@@ -152,3 +152,19 @@ def test_a_forged_or_expired_token_is_an_empty_search_not_an_error(login, relawa
     # Past SEALED_TTL (longer than a session lives) the token opens nothing.
     with time_machine.travel(timezone.now() + dt.timedelta(hours=13), tick=False):
         assert unseal(token) == ""
+
+
+def test_an_nik_typed_with_dashes_finds_the_case_and_the_person(login, relawan_alalak, petugas):
+    # People copy an NIK as 6371-0101-... from a card or a letter; it is still an NIK (one
+    # rule, psm.nik.typed_nik), sealed out of the URL and looked up through its hash.
+    case, nik = _case_with_nik(relawan_alalak)
+    dashed = "-".join(nik[i : i + 4] for i in range(0, 16, 4))
+    client = login(petugas)
+    listed = client.get(_sealed_location(client.post("/cases/", {"q": dashed}), dashed))
+    assert case.reference in listed.content.decode()
+    url = reverse("cases:beneficiary_search")
+    found = client.get(
+        _sealed_location(client.post(url, {"q": dashed}, headers={"HX-Request": "true"}), dashed),
+        headers={"HX-Request": "true"},
+    )
+    assert case.beneficiary.name in found.content.decode()

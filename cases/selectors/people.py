@@ -11,11 +11,13 @@ from cases.models import Beneficiary
 from cases.selectors.scoping import beneficiaries_visible_to
 from psm.accounts.models import User
 from psm.crypto import nik_hash
+from psm.nik import normalise_nik, typed_nik
 
 
 def beneficiary_by_nik(nik: str) -> Beneficiary | None:
     """The unmerged person with exactly this NIK, anywhere (through the keyed hash)."""
-    if len(nik) != 16 or not nik.isdigit():
+    nik = typed_nik(nik)
+    if not nik:
         return None
     return (
         Beneficiary.objects.filter(merged_into__isnull=True, nik_hash=nik_hash(nik))
@@ -31,8 +33,9 @@ def beneficiary_search(user: User, query: str, *, limit: int = 10) -> list[Benef
     query = " ".join((query or "").split())[:150]
     if len(query) < 3 or "\x00" in query:  # no name holds NUL (text columns refuse it)
         return []
-    if query.isdigit():
-        # The NIK is encrypted at rest: only a full NIK is found (through its keyed hash).
+    if normalise_nik(query).isdigit():
+        # The NIK is encrypted at rest: only a full NIK is found (through its keyed hash);
+        # typed with separators (6371-0101-...) it is still an NIK, never a name.
         found = beneficiary_by_nik(query)
         return [found] if found is not None else []
     base = Beneficiary.objects.filter(merged_into__isnull=True).select_related("kelurahan")

@@ -38,6 +38,7 @@ from cases.services.reference import reference_normal, reference_prefix, referen
 from psm.accounts.models import User
 from psm.cachedlists import Choices
 from psm.crypto import nik_hash
+from psm.nik import typed_nik
 from volunteers.selectors import areas as areas_list
 
 PAGE_SIZE = 50
@@ -146,8 +147,8 @@ class CaseFilter(django_filters.FilterSet):
             return qs.filter(reference=reference_normal(value))
         if value.upper().startswith(f"{reference_prefix()}-"):
             return qs.filter(reference__startswith=value.upper())
-        if value.isdigit() and len(value) == 16:
-            return qs.filter(beneficiary__nik_hash=nik_hash(value))
+        if nik := typed_nik(value):
+            return qs.filter(beneficiary__nik_hash=nik_hash(nik))
         people = list(
             Beneficiary.objects.filter(name__icontains=value).values_list("pk", flat=True)[
                 : NAME_SEARCH_PEOPLE_LIMIT + 1

@@ -18,6 +18,7 @@ from cases.selectors.people import beneficiary_by_nik
 from psm.accesslog.models import AccessEntry
 from psm.accesslog.services import access_record_by
 from psm.accounts.models import User
+from psm.nik import typed_nik
 
 # A volunteer checks a few people a day; an officer at the desk registers a few dozen.
 NIK_LOOKUPS_VOLUNTEER = "30/h"
@@ -56,13 +57,6 @@ def nik_lookup(*, user: User, nik: str, path: str) -> tuple[bool, Beneficiary | 
         beneficiary_id=found.pk if found else None,
     )
     return True, found
-
-
-def typed_nik(value: object) -> str:
-    """The full NIK in what was typed, or "" (separators as people type them, 6371-0101-...,
-    still make a full NIK)."""
-    nik = "".join(str(value or "").split()).replace("-", "").replace(".", "")
-    return nik if len(nik) == 16 and nik.isascii() and nik.isdigit() else ""
 
 
 def intake_lookups_allowed(*, user: User, data: Mapping[str, Any], path: str) -> bool:

@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET
 
 from cases import selectors, services
 from cases.forms import IntakeForm
-from cases.services.nik_lookup import intake_lookups_allowed, nik_lookup, typed_nik
+from cases.services.nik_lookup import intake_lookups_allowed, nik_lookup
 from psm.accounts.http import AuthenticatedHttpRequest
 from psm.accounts.models import User
 from psm.forms import add_service_errors
+from psm.nik import typed_nik
 from psm.ratelimit import limit
 from psm.search import search_view
 
