@@ -27,7 +27,8 @@ DUE_STATES = {
     DUE_OVERDUE: (gettext_lazy("Overdue"), "danger"),
     DUE_SOON_STATE: (gettext_lazy("Due soon"), "warning"),
 }
-_REF = "BJM-0000-0"
+# Any token a reference never is: the detail URL is reversed once and the marker replaced.
+_REF = "REFERENCE-MARKER"
 
 
 def priority_badge(priority: str, label: str) -> SafeString:

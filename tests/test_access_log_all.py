@@ -97,3 +97,14 @@ def test_bad_characters_in_any_filter_field_give_no_500(login, kabid, value):
     client = login(kabid)
     for field in ("who", "case", "start", "end", "page"):
         assert client.get(f"{URL}?{field}={value}").status_code in (200, 400), field
+
+
+def test_the_access_log_finds_a_case_by_its_short_reference(login, kabid, relawan_alalak):
+    # bjm-2026-123, as the case list takes it: the same rule (cases.services.reference).
+    case = file_case(relawan_alalak)
+    prefix, year, number = case.reference.split("-")
+    short = f"{prefix.lower()}-{year}-{int(number)}"
+    response = login(kabid).get(reverse("cases:access_log"), {"case": short})
+    assert response.status_code == 200
+    assert "No case with this reference" not in response.content.decode()
+    assert "Tidak ada kasus dengan nomor ini" not in response.content.decode()

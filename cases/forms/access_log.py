@@ -6,10 +6,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case
+from cases.services.reference import reference_example, reference_normal, reference_re
 from psm.accounts.models import User
+from psm.forms import DATE_INPUT
 
 YEARS = (2000, 2100)
 
@@ -23,14 +26,10 @@ class AccessLogFilterForm(forms.Form):
         required=False,
         max_length=40,
         strip=True,
-        widget=forms.TextInput(attrs={"placeholder": "BJM-2026-000123"}),
+        widget=forms.TextInput(attrs={"placeholder": lazy(reference_example, str)()}),
     )
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("From"), required=False, widget=DATE_INPUT)
+    end = forms.DateField(label=_("Until"), required=False, widget=DATE_INPUT)
 
     def clean_who(self) -> list[int] | None:
         text = " ".join(self.cleaned_data["who"].split())
@@ -47,6 +46,8 @@ class AccessLogFilterForm(forms.Form):
         reference = self.cleaned_data["case"].upper()
         if not reference:
             return None
+        if reference_re().match(reference):  # bjm-2026-123 as the case list takes it
+            reference = reference_normal(reference)
         case = Case.objects.filter(reference=reference).first()
         if case is None:
             raise forms.ValidationError(_("No case with this reference."))

@@ -20,7 +20,7 @@ from psm.accounts.models import User
 from psm.dates import validate_birth_date
 from psm.fields import InternationalPhoneNumberField
 from psm.forms import DATE_INPUT
-from psm.nik import SEX_FEMALE, SEX_MALE, NikField, validate_nik
+from psm.nik import SEX_FEMALE, SEX_MALE, NikField, typed_nik, validate_nik
 from volunteers.models import Kelurahan
 
 
@@ -135,7 +135,7 @@ class IntakeForm(forms.Form):
             return person
         # A volunteer picks people they may see, or the one whose full NIK they typed (in
         # the search box, or as the new person's NIK when the form asked "same person?").
-        typed = {"".join(str(self.data.get(field, "")).split()) for field in ("q", "nik")}
+        typed = {typed_nik(self.data.get(field)) for field in ("q", "nik")} - {""}
         if person.nik and person.nik in typed:
             return person
         if not beneficiaries_visible_to(self.user).filter(pk=person.pk).exists():

@@ -16,11 +16,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from cases.forms import IntakeForm, NoteForm, VisitForm
-from cases.models import Beneficiary, Case, Visit
-from cases.selectors import case_get_for_user_by_client
+from cases.models import Case, Visit
+from cases.selectors import beneficiary_by_nik, case_get_for_user_by_client
 from cases.services.attachments import attachment_check
 from psm.accounts.models import User
-from psm.crypto import nik_hash
 
 
 class _ClientUuid(forms.Form):
@@ -29,7 +28,6 @@ class _ClientUuid(forms.Form):
 
 class FieldIntakeForm(_ClientUuid, IntakeForm):
     recorded_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
-    matched_by_nik = False
 
     def clean(self) -> dict[str, Any]:
         nik = self.cleaned_data.get("nik")
@@ -38,11 +36,9 @@ class FieldIntakeForm(_ClientUuid, IntakeForm):
             and self.cleaned_data.get("beneficiary") is None
             and "beneficiary" not in self.errors
         ):
-            match = Beneficiary.objects.filter(nik_hash=nik_hash(nik), merged_into__isnull=True)
-            person = match.first()
+            person = beneficiary_by_nik(nik)
             if person is not None:
                 self.cleaned_data["beneficiary"] = person
-                self.matched_by_nik = True
         return super().clean()
 
 

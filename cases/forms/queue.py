@@ -6,11 +6,13 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse_lazy
+from django.utils.functional import lazy
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Case, Category, Priority
 from cases.services.bulk import ACTIONS
+from cases.services.reference import reference_example
 from psm.accounts.models import User
 from psm.cachedlists import Choices
 from psm.ui.fields import datalist
@@ -152,7 +154,7 @@ class BulkActionForm(forms.Form):
         required=False,
         max_length=20,
         label=_("Duplicate of (reference)"),
-        widget=forms.TextInput(attrs={"placeholder": "BJM-2026-000123"}),
+        widget=forms.TextInput(attrs={"placeholder": lazy(reference_example, str)()}),
     )
     note = forms.CharField(
         required=False,

@@ -30,6 +30,11 @@ def reference_re() -> re.Pattern[str]:
     return _reference_re(reference_prefix())
 
 
+def reference_example() -> str:
+    """A reference as the region writes them (form placeholders): BJM-2026-000123."""
+    return f"{reference_prefix()}-{timezone.localdate().year}-000123"
+
+
 def reference_normal(typed: str) -> str:
     """bjm-2026-123 -> BJM-2026-000123, the stored form (for a value reference_re matched)."""
     prefix, year, number = typed.upper().split("-")
