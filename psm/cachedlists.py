@@ -48,7 +48,11 @@ class CachedList(Generic[T]):
             post_delete.connect(self._changed, sender=model, weak=False)
         _ALL.append(self)
 
-    def get(self) -> T:
+    def get(self, *, fresh: bool = False) -> T:
+        """The kept list; `fresh`: read it again now (a caller that met a row the list does
+        not hold yet, e.g. a category another process has just added)."""
+        if fresh:
+            self.clear()
         entry = self._entry
         if entry is not None and _clock() - entry[1] < MAX_AGE_SECONDS:
             return entry[0]

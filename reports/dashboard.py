@@ -310,6 +310,15 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
         )
         volunteer_rows = {row[0]: row[1:] for row in cur.fetchall()}
 
+    # A category or kelurahan added by another web process (or a bulk write) since this one
+    # read its lists: read them again rather than fail on a case that names it.
+    if not cat_counts.keys() <= categories.keys():
+        categories = categories_list(fresh=True).names
+        board.category_choices = sorted(categories.items(), key=lambda x: x[1])
+    if not kel_counts.keys() <= {k.id for k in kelurahan}:
+        areas = areas_list(fresh=True)
+        kelurahan = areas.kelurahan
+        board.kecamatan_choices = list(areas.kecamatan)
     for prio in PRIORITIES:
         board.sla.setdefault(prio, _sla_row(0, 0))
         board.overdue_now.setdefault(prio, 0)

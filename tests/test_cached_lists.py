@@ -93,3 +93,15 @@ def test_choices_are_normalised_once_and_shared_by_copies():
     assert isinstance(kelurahan_choices, Choices)
     assert copy.deepcopy(kelurahan_choices) is kelurahan_choices
     assert list(kelurahan_choices)[0] == (str(areas().kelurahan[0].id), areas().kelurahan[0].name)
+
+
+def test_a_category_another_process_added_does_not_break_the_dashboard(relawan_alalak):
+    # Another web process (or a bulk write: no signal here) adds a category and a case is
+    # filed in it while this process still holds its old list.
+    from reports.dashboard import DashboardFilter, dashboard_numbers
+
+    categories()  # this process has read the list
+    (added,) = Category.objects.bulk_create([Category(code="baru-lain", name="Kategori Baru")])
+    file_case(relawan_alalak, category=added)
+    board = dashboard_numbers(DashboardFilter.last_days(30))
+    assert ("Kategori Baru", 1) in board.by_category

@@ -67,9 +67,10 @@ def _load_areas() -> Areas:
 _AREAS = CachedList(_load_areas, Kelurahan, Kecamatan)
 
 
-def areas() -> Areas:
-    """The kelurahan and kecamatan lists (psm.cachedlists: read once per process)."""
-    return _AREAS.get()
+def areas(*, fresh: bool = False) -> Areas:
+    """The kelurahan and kecamatan lists (psm.cachedlists: read once per process; `fresh`:
+    read again now)."""
+    return _AREAS.get(fresh=fresh)
 
 
 def last_month(today: dt.date | None = None) -> dt.date:

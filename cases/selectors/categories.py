@@ -27,6 +27,7 @@ def _load() -> Categories:
 _CATEGORIES = CachedList(_load, Category)
 
 
-def categories() -> Categories:
-    """psm.cachedlists: read once per process, again after a category is saved or deleted."""
-    return _CATEGORIES.get()
+def categories(*, fresh: bool = False) -> Categories:
+    """psm.cachedlists: read once per process, again after a category is saved or deleted
+    (`fresh`: read again now)."""
+    return _CATEGORIES.get(fresh=fresh)
