@@ -14,6 +14,7 @@ from cases.models import (
     SlaPolicy,
 )
 from psm.crypto import nik_hash
+from psm.nik import typed_nik
 
 
 class NikSearchMixin:
@@ -24,9 +25,8 @@ class NikSearchMixin:
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Any], search_term: str
     ) -> tuple[QuerySet[Any], bool]:
-        term = "".join(search_term.split())
-        if term.isdigit() and len(term) == 16:
-            return queryset.filter(**{self.nik_hash_path: nik_hash(term)}), False
+        if nik := typed_nik(search_term):
+            return queryset.filter(**{self.nik_hash_path: nik_hash(nik)}), False
         return super().get_search_results(request, queryset, search_term)  # type: ignore[misc]
 
 

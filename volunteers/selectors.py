@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from psm.accounts.models import User
 from psm.cachedlists import CachedList, Choices
 from psm.crypto import nik_hash
+from psm.nik import typed_nik
 from volunteers.caseload import caseload
 from volunteers.models import (
     ActivityReport,
@@ -234,9 +235,9 @@ def search_filter(term: str) -> Q:
         | Q(sk_number__icontains=term)
         | Q(skills__icontains=term)
     )
-    if term.isdigit() and len(term) == 16:
+    if nik := typed_nik(term):
         # NIK and phone are encrypted at rest: a full NIK is found through its keyed hash.
-        q |= Q(nik_hash=nik_hash(term))
+        q |= Q(nik_hash=nik_hash(nik))
     return q
 
 

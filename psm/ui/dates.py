@@ -19,6 +19,7 @@ FORMATS = {
     # A record's own dates: the case page, its print, timelines, logs.
     "date": "d-m-Y",
     "datetime": "d-m-Y H:i",
+    "datetime_zone": "d-m-Y H:i T",
     "datetime_seconds": "d-m-Y H:i:s",
     # The case list's and the dashboard's columns (zero-padded, so a column lines up).
     "list_date": "d M Y",

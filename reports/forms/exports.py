@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from psm.exports import PurposeMixin
+from psm.letterhead import letterhead
 from volunteers.models import Kecamatan
 
 FIRST_YEAR = 2000
@@ -29,7 +31,6 @@ class MonthlyReportForm(PurposeMixin):
         queryset=Kecamatan.objects.order_by("name"),
         required=False,
         label=_("Area"),
-        empty_label=_("All of Kota Banjarmasin"),
         error_messages={"invalid_choice": _("Choose a kecamatan from the list.")},
     )
     format = forms.ChoiceField(
@@ -40,6 +41,13 @@ class MonthlyReportForm(PurposeMixin):
         error_messages={"required": _("Choose a format."), "invalid_choice": _("Choose a format.")},
     )
     field_order = ["month", "kecamatan", "format", "purpose"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The region is the deployment's (REPORT_REGION_NAME), the same words as the report.
+        self.fields["kecamatan"].empty_label = _("All of %(region)s") % {  # type: ignore[attr-defined]
+            "region": letterhead().region
+        }
 
     def clean_month(self) -> dt.date:
         month: dt.date = self.cleaned_data["month"]
