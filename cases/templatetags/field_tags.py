@@ -26,6 +26,9 @@ def _strings() -> dict[str, str]:
     return {
         "saved_offline": _("Saved on the phone, not sent yet."),
         "offline_now": _("No connection: it is sent by itself when the signal returns."),
+        # An answer without our JSON (a proxy's 502, a crash page): the status, never the
+        # server's English reason phrase.
+        "server_error": _("The server answered %(status)s; it is sent again by itself."),
         "sending": _("Sending…"),
         "sent": _("Sent."),
         "state_menunggu": _("waiting"),

@@ -302,7 +302,7 @@
     var data = null;
     try { data = await r.json(); } catch (err) { data = null; }
     if (r.status === 200 || r.status === 201) return { ok: true, json: data };
-    var reason = (data && data.reason) || r.status + " " + r.statusText;
+    var reason = (data && data.reason) || fmt(T.server_error, { status: r.status });
     if ([400, 404, 409, 413].indexOf(r.status) >= 0) {
       return { ok: false, retry: false, reason: reason, errors: data && data.errors, conflict: r.status === 409 };
     }

@@ -157,7 +157,18 @@ def test_a_case_goes_from_phone_to_dashboard(
     page.locator("form[data-move=verified]").get_by_role("button", name="Verifikasi").click()
     expect(page.locator("[data-status]").first).to_have_text("Terverifikasi")
     assign = page.locator("form[action$='/assign/']")
-    assign.get_by_label("Tugaskan kepada").fill(relawan_alalak.username)
+    # The same person search as triage: type part of the name, pick from the suggestions.
+    box = assign.get_by_role("combobox", name="Tugaskan kepada")
+    box.click()
+    box.press_sequentially(relawan_alalak.full_name, delay=20)
+    option = (
+        assign.get_by_role("listbox")
+        .get_by_role("option", name=re.compile(re.escape(relawan_alalak.full_name)))
+        .first
+    )
+    expect(option).to_be_visible()
+    option.click()
+    expect(box).to_have_value(relawan_alalak.username)
     assign.get_by_role("button", name="Tugaskan").click()
     expect(page.locator("[data-status]").first).to_have_text("Ditugaskan")
     screenshot(page, artifacts, "verified and assigned")
