@@ -11,6 +11,7 @@ class CasesConfig(AppConfig):
         from cases.models import Case
 
         Case._meta.get_field("assignee").register_lookup(AnyOf)
+        Case._meta.get_field("beneficiary").register_lookup(AnyOf)  # the name search
 
         # What the case views write to the access log (psm knows none of it).
         from psm.accesslog.kinds import ACCESS_KINDS

@@ -94,7 +94,11 @@ class Case(models.Model):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     beneficiary = models.ForeignKey(
-        Beneficiary, on_delete=models.PROTECT, related_name="cases", verbose_name=_("beneficiary")
+        Beneficiary,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("beneficiary"),
+        db_index=False,  # case_person_created_idx leads with it
     )
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("category")
@@ -243,6 +247,13 @@ class Case(models.Model):
                 fields=["closed_at"], condition=Q(closed_at__isnull=False), name="case_closed_idx"
             ),
             models.Index(fields=["reported_by", "created_at"], name="case_reporter_created_idx"),
+            # A person's cases, newest first: the name search reads the cases of the people
+            # found (cases.selectors.queue.EnumeratedRows) from this index alone, 2,454 cases
+            # of 1,462 people for "Siti" at 1M in 5.7 ms instead of 10.5 ms through the heap.
+            # It replaces the foreign key's own index on beneficiary_id, its first column.
+            models.Index(
+                fields=["beneficiary", "-created_at", "-id"], name="case_person_created_idx"
+            ),
         ]
 
     def __str__(self) -> str:

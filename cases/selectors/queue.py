@@ -12,14 +12,17 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Case as SqlCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, IntegerField, Q, QuerySet, Value, When
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.display import RowNames
 from cases.forms.queue import PersonField
+from cases.lookups import IdArray
 from cases.models import (
     ASSIGNED_STATUSES,
     PRIORITY_RANK,
@@ -119,6 +122,7 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
+        self.few_people = False  # set by a name search that found at most the limit's people
         assignee = self.filters["assignee"]
         assignee.queryset = User.objects.filter(  # type: ignore[attr-defined]
             Q(role__in=[User.Role.STAFF, User.Role.SUPERVISOR]) | Q(volunteer__isnull=False)
@@ -150,12 +154,13 @@ class CaseFilter(django_filters.FilterSet):
         if nik := typed_nik(value):
             return qs.filter(beneficiary__nik_hash=nik_hash(nik))
         people = list(
-            Beneficiary.objects.filter(name__icontains=value).values_list("pk", flat=True)[
-                : NAME_SEARCH_PEOPLE_LIMIT + 1
-            ]
+            Beneficiary.objects.filter(name__icontains=value)
+            .order_by()  # any order (people sort by name: 0.7 ms for 1,462 at 1M)
+            .values_list("pk", flat=True)[: NAME_SEARCH_PEOPLE_LIMIT + 1]
         )
         if len(people) <= NAME_SEARCH_PEOPLE_LIMIT:
-            return qs.filter(beneficiary_id__in=people)
+            self.few_people = True  # the list reads these people's cases (EnumeratedRows)
+            return qs.filter(beneficiary__any_of=IdArray(people))
         return qs.filter(beneficiary__name__icontains=value)
 
     # Checkboxes: unticked means "no filter", not "the opposite".
@@ -212,6 +217,11 @@ class MergedRows:
         start, stop = index.start or 0, index.stop
         if stop <= start:
             return []
+        ids = self._page_ids(start, stop)
+        found = {case.pk: case for case in self.rows.filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+    def _page_ids(self, start: int, stop: int) -> list[int]:
         if len(self.parts) == 1:
             ids = list(self.parts[0].order_by(*self.order).values_list("pk", flat=True)[start:stop])
         else:
@@ -219,8 +229,44 @@ class MergedRows:
             first, *rest = branches
             merged = first.union(*rest, all=True)
             ids = [row[self.keys.index("id")] for row in merged.order_by(*self.order)[start:stop]]
-        found = {case.pk: case for case in self.rows.filter(pk__in=ids)}
-        return [found[pk] for pk in ids if pk in found]
+        return ids
+
+
+class EnumeratedRows(MergedRows):
+    """The rows of a filter that names a few people (a name search: the cases of at most
+    NAME_SEARCH_PEOPLE_LIMIT people), read as every match's id in list order, once: the
+    count is their number and the page a slice of them. One query instead of a count and a
+    page, and one plan whatever the statistics say.
+
+    Left to choose, PostgreSQL walked the cases by date and tested each against the people
+    (it expects 50 matches early): 19,538 cases read for the 50 newest of "Siti"'s 2,454 at
+    1M (8 ms), and 880 ms with two parallel workers once a fresh ANALYZE moved its estimate.
+    The MATERIALIZED CTE reads the people's cases through the beneficiary index first (7 ms
+    for 2,454 at 1M, 0.3 ms for 25 at 10k), then sorts that small set."""
+
+    @cached_property
+    def ids(self) -> list[int]:
+        part = self.parts[0].order_by()
+        columns = {"row_id": F("pk")} | {f"k{n}": F(key) for n, key in enumerate(self.keys)}
+        try:
+            sql, params = part.values(**columns).query.sql_with_params()
+        except EmptyResultSet:  # nobody of that name: Django sends no query either
+            return []
+        order = ", ".join(
+            f"k{n} DESC" if field.startswith("-") else f"k{n}" for n, field in enumerate(self.order)
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH m AS MATERIALIZED ({sql}) SELECT row_id FROM m ORDER BY {order} LIMIT %s",  # noqa: S608  # nosec B608 - the ORM's own SQL, its values as parameters
+                [*params, COUNT_LIMIT + 1],
+            )
+            return [row_id for (row_id,) in cursor.fetchall()]
+
+    def bounded_count(self, limit: int) -> int:
+        return min(len(self.ids), limit)
+
+    def _page_ids(self, start: int, stop: int) -> list[int]:
+        return self.ids[start:stop]
 
 
 @dataclass
@@ -344,7 +390,9 @@ def case_queue(user: User, params: Any, *, triage: bool, page_number: Any = 1) -
             _row_query(visible),
         )
     else:
-        rows = MergedRows([found.qs], order, _row_query(visible))
+        qs = found.qs  # runs the filters: a name search tells whether it found few people
+        kind = EnumeratedRows if case_filter.few_people else MergedRows
+        rows = kind([qs], order, _row_query(visible))
     paginator = BoundedPaginator(rows, PAGE_SIZE)  # type: ignore[arg-type]
     page = paginator.get_page(page_number)
     return CaseQueue(case_filter, page, paginator, found.sort, triage)
