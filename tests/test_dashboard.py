@@ -195,3 +195,14 @@ def test_dashboard_filter_keeps_the_chosen_kecamatan_selected(login, kabid):
     k = Kecamatan.objects.get(name="Banjarmasin Utara")
     html = login(kabid).get(reverse("reports:dashboard"), {"kecamatan": k.pk}).content.decode()
     assert f'<option value="{k.pk}" selected>Banjarmasin Utara</option>' in html
+
+
+def test_the_computed_time_names_the_sites_own_zone(login, kabid, settings):
+    # No region in the template: the zone is the site's, by its own abbreviation.
+    with time_machine.travel(NOW, tick=False):
+        html = login(kabid).get(reverse("reports:dashboard")).content.decode()
+    assert "dihitung 25-11-2026 10:00 WITA" in html
+    settings.TIME_ZONE = "Asia/Jakarta"  # a Dinsos in Java
+    with time_machine.travel(NOW, tick=False):
+        html = login(kabid).get(reverse("reports:dashboard")).content.decode()
+    assert "dihitung 25-11-2026 09:00 WIB" in html
