@@ -74,6 +74,20 @@ DUE_SOON_STATE = "due_soon"
 DUE_SOON = dt.timedelta(hours=24)
 
 
+def due_state(
+    status: str, due_at: dt.datetime | None, first_response_at: dt.datetime | None
+) -> str:
+    """ "overdue" / "due_soon" (within DUE_SOON) / "" for a case's first-response due time:
+    the same rule as the queue's "overdue only" filter and the dashboard. A function of the
+    case's values, so a list row read as values (cases.display.CaseRow) applies it too."""
+    if first_response_at is not None or due_at is None or status not in OPEN_STATUSES:
+        return ""
+    left = due_at - timezone.now()
+    if left < dt.timedelta(0):
+        return DUE_OVERDUE
+    return DUE_SOON_STATE if left <= DUE_SOON else ""
+
+
 # Each timeline event bumps last_event_at with a bulk update: that alone is no change worth
 # a snapshot (the event itself is on the timeline), so one action leaves one history row.
 @pghistory.track(
@@ -280,14 +294,7 @@ class Case(models.Model):
 
     @property
     def due_state(self) -> str:
-        """ "overdue" / "due_soon" (within DUE_SOON) / "" for the first-response due time:
-        the same rule as the queue's "overdue only" filter and the dashboard."""
-        if self.first_response_at is not None or self.due_at is None or not self.is_open:
-            return ""
-        left = self.due_at - timezone.now()
-        if left < dt.timedelta(0):
-            return DUE_OVERDUE
-        return DUE_SOON_STATE if left <= DUE_SOON else ""
+        return due_state(self.status, self.due_at, self.first_response_at)
 
     @property
     def resolution_overdue(self) -> bool:
