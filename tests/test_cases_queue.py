@@ -505,3 +505,22 @@ def test_a_bulk_priority_change_reads_the_sla_policies_once(petugas, relawan_ala
     monkeypatch.setattr(sla.Calendar, "__init__", counted)
     result = bulk.cases_bulk_apply(cases=made, action="priority", actor=petugas, priority="high")
     assert len(result.done) == 3 and len(reads) == 1
+
+
+@pytest.mark.parametrize("url", ["cases:list", "cases:triage"])
+def test_a_chosen_sort_stays_when_a_filter_changes_next(login, petugas, url):
+    # The filter form sends the sort a column header chose (an input in the swapped table,
+    # form="filters"): ticking a status after sorting used to bring back the default order.
+    file_case(petugas)
+    client = login(petugas)
+    kept = '<input type="hidden" name="sort" value="{}" form="filters">'
+    html = client.get(reverse(url), {"sort": "-due"}).content.decode()
+    assert kept.format("-due") in html
+    fragment = client.get(reverse(url), {"sort": "-due"}, HTTP_HX_REQUEST="true")
+    assert kept.format("-due") in fragment.content.decode()  # the swapped table carries it
+    assert 'name="sort"' not in client.get(reverse(url)).content.decode()  # no choice made
+    # A sort that is not one of the list's falls back to the default, never echoed.
+    html = client.get(reverse(url), {"sort": '"><script>alert(1)</script>'}).content.decode()
+    assert "<script>alert(1)" not in html
+    default = "priority" if url == "cases:triage" else "-created"
+    assert kept.format(default) in html

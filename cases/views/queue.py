@@ -60,6 +60,9 @@ def _render_queue(
         "triage": triage,
         "query": query.urlencode(),
         "sort_query": sort_query.urlencode(),
+        # A sort chosen by a column header stays when a filter changes next (the filter form
+        # carries it through an input in the swapped table, form="filters").
+        "sort_kept": queue.sort if params.get("sort") else "",
         "bulk_form": form,
         "selected": selected,
         "selected_ids": " ".join(sorted(selected, key=int)),
