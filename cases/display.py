@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.models import DUE_OVERDUE, DUE_SOON_STATE, OPEN_STATUSES, Case, Priority
-from cases.models.case import due_state as case_due_state
+from cases.models.case import first_response_due_state
 from psm.accounts.models import User
 from psm.ui.badges import badge
 from psm.ui.rows import QueueRow, render_rows
@@ -69,12 +69,10 @@ class RowPerson:
     def __init__(
         self, username: str, full_name: str, is_active: bool, role: str, status: str | None
     ):
-        self.username, self.full_name, self.is_active, self.role = (
-            username,
-            full_name,
-            is_active,
-            role,
-        )
+        self.username = username
+        self.full_name = full_name
+        self.is_active = is_active
+        self.role = role
         self.volunteer = RowVolunteer(status) if status is not None else None
 
 
@@ -104,7 +102,7 @@ class CaseRow:
 
     @property
     def due_state(self) -> str:
-        return case_due_state(self.status, self.due_at, self.first_response_at)
+        return first_response_due_state(self.status, self.due_at, self.first_response_at)
 
     def __init__(self, values: tuple[Any, ...]):
         (

@@ -12,7 +12,8 @@ from django.utils import timezone
 from cases.display import ROW_VALUES, CaseRow, RowNames, needs_reassignment, queue_rows
 from cases.models import Case
 from psm.accounts.models import User
-from tests.test_case_rules import _case, _person
+from tests.cases_support import case_with as _case
+from tests.cases_support import user_with_role as _person
 
 pytestmark = pytest.mark.django_db
 

@@ -11,11 +11,9 @@ from django.db.models import Count
 
 from cases.models import Case, needs_reassignment_q, overdue_q
 from psm.accounts.models import User
-from psm.accounts.services import user_create
 from reports.dashboard import DashboardFilter, dashboard_numbers
-from tests.cases_support import file_case
-from volunteers.models import Kelurahan
-from volunteers.services import volunteer_create
+from tests.cases_support import case_with as _case
+from tests.cases_support import user_with_role as _person
 
 pytestmark = pytest.mark.django_db
 
@@ -23,13 +21,6 @@ UTC = dt.UTC
 NOW = dt.datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 STATUSES = ["new", "verified", "assigned", "in_progress", "resolved", "closed", "rejected"]
 STATUSES += ["referred"]
-
-
-def _case(reporter: User, **fields: object) -> Case:
-    case = file_case(reporter)
-    Case.objects.filter(pk=case.pk).update(**fields)
-    case.refresh_from_db()
-    return case
 
 
 def _by_status(reporter: User) -> dict[str, Case]:
@@ -101,18 +92,6 @@ def test_the_instance_overdue_flag_follows_the_same_rule(relawan_alalak):
     assert not _case(relawan_alalak, status="assigned", due_at=future).is_overdue
     assert not _case(relawan_alalak, status="resolved", due_at=past).is_overdue
     assert not _case(relawan_alalak, status="new", due_at=past, first_response_at=past).is_overdue
-
-
-def _person(username: str, role: str, *, volunteer_status: str | None = None) -> User:
-    user = user_create(username=username, role=role, full_name=username, password="x-Uji-12345")
-    if volunteer_status is not None:
-        volunteer_create(
-            user=user,
-            kelurahan=Kelurahan.objects.get(name="Alalak Utara"),
-            status=volunteer_status,
-            status_reason="" if volunteer_status == "active" else "Pindah domisili",
-        )
-    return user
 
 
 def test_needs_reassignment_means_open_with_an_assignee_who_left(relawan_alalak):

@@ -74,7 +74,7 @@ DUE_SOON_STATE = "due_soon"
 DUE_SOON = dt.timedelta(hours=24)
 
 
-def due_state(
+def first_response_due_state(
     status: str, due_at: dt.datetime | None, first_response_at: dt.datetime | None
 ) -> str:
     """ "overdue" / "due_soon" (within DUE_SOON) / "" for a case's first-response due time:
@@ -294,7 +294,7 @@ class Case(models.Model):
 
     @property
     def due_state(self) -> str:
-        return due_state(self.status, self.due_at, self.first_response_at)
+        return first_response_due_state(self.status, self.due_at, self.first_response_at)
 
     @property
     def resolution_overdue(self) -> bool:
