@@ -71,3 +71,36 @@ def test_concurrent_intake_requests_through_the_web(relawan_alalak, client):
     assert in_parallel(post, WORKERS) == [302] * WORKERS
     refs = list(Case.objects.values_list("reference", flat=True))
     assert len(set(refs)) == WORKERS
+
+
+def test_concurrent_double_submit_of_a_new_person_registers_them_once(relawan_alalak):
+    """The intake form sent twice at once (a double tap, a retried request) with a new
+    person: one case, one person, and only one of the two answers says "created". Before,
+    each request registered the person before case_file found the twin's case, so the
+    loser left a person with no case behind."""
+    from cases.models import Beneficiary
+    from cases.services import case_intake
+
+    kel, cat, key = kelurahan("Alalak Utara"), category(), uuid.uuid4()
+    people_before = Beneficiary.objects.count()
+
+    def submit(i: int) -> tuple[int, bool]:
+        case, created = case_intake(
+            reported_by=relawan_alalak,
+            idempotency_key=key,
+            beneficiary=None,
+            new_beneficiary={"name": "Warga Kembar", "kelurahan": kel},
+            case_fields={
+                "category": cat,
+                "kelurahan": kel,
+                "address": "Jl. Sama",
+                "description": "Ketuk dua kali",
+            },
+        )
+        return case.pk, created
+
+    results = in_parallel(submit, WORKERS)
+    assert len({pk for pk, _created in results}) == 1
+    assert sorted(created for _pk, created in results) == [False] * (WORKERS - 1) + [True]
+    assert Case.objects.count() == 1
+    assert Beneficiary.objects.count() == people_before + 1

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from cases.models import Beneficiary, Case, CaseEvent, Category
 from cases.services.attachments import MAX_FILES, attachment_add
 from cases.services.beneficiaries import beneficiary_create
-from cases.services.outbox import client_uuid_stored, recorded_at_check
+from cases.services.outbox import client_uuid_stored, recorded_at_check, uuid_lock
 from cases.services.reference import reference_next
 from cases.services.stored_files import files_removed_on_error
 from cases.sla import due_fields
@@ -158,6 +158,10 @@ def case_intake(
         stored = client_uuid_stored(Case, client_uuid=client_uuid, digest=content_hash)
         if stored is not None:
             return stored, False
+    # A twin of this form (a double tap, a retried request) waits here until the first has
+    # committed, then finds its case: otherwise both would register the new person and the
+    # loser's would be left with no case (test_cases_concurrency).
+    uuid_lock(idempotency_key)
     existing = Case.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
         return existing, False

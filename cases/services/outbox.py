@@ -39,9 +39,11 @@ def content_hash(payload: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def client_uuid_lock(client_uuid: uuid.UUID) -> None:
-    """Hold a transaction-scoped advisory lock on this UUID (caller is inside atomic)."""
-    key = int.from_bytes(client_uuid.bytes[:8], "big", signed=True)
+def uuid_lock(value: uuid.UUID) -> None:
+    """Hold a transaction-scoped advisory lock on this UUID (caller is inside atomic): a
+    phone's client_uuid, a form's idempotency key. Two UUIDs sharing their first 8 bytes
+    only wait for each other."""
+    key = int.from_bytes(value.bytes[:8], "big", signed=True)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
 
@@ -49,7 +51,7 @@ def client_uuid_lock(client_uuid: uuid.UUID) -> None:
 def client_uuid_stored(model: type[M], *, client_uuid: uuid.UUID, digest: str) -> M | None:
     """Lock the UUID; the row already stored under it (same content) or None.
     Raises ClientUuidConflict when it was stored with other content."""
-    client_uuid_lock(client_uuid)
+    uuid_lock(client_uuid)
     existing = model._default_manager.filter(client_uuid=client_uuid).first()
     if existing is None:
         return None
