@@ -66,14 +66,16 @@ def storages(*, storage_url: str, debug_or_testing: bool) -> dict[str, dict[str,
 
 def celery_broker(
     *, redis_url: str, broker_dir: Path, visibility_timeout: int
-) -> tuple[str, dict[str, Any]]:
-    """CELERY_BROKER_URL and its transport options.
+) -> tuple[str, str | None, dict[str, Any]]:
+    """CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT and the transport's options.
 
-    With REDIS_URL: Redis. Without: kombu's filesystem transport under `broker_dir`, so
-    `make run` still fires reminders with no server to install (its folders are created here).
+    With REDIS_URL: Redis, through psm.broker's transport (kombu's, without the fault that
+    made a worker exit when Redis restarted). Without: kombu's filesystem transport under
+    `broker_dir`, so `make run` still fires reminders with no server to install (its folders
+    are created here).
     """
     if redis_url:
-        return redis_url, {"visibility_timeout": visibility_timeout}
+        return redis_url, "psm.broker:Transport", {"visibility_timeout": visibility_timeout}
     options = {
         "data_folder_in": str(broker_dir / "queue"),
         "data_folder_out": str(broker_dir / "queue"),
@@ -84,7 +86,7 @@ def celery_broker(
     }
     for sub in ("queue", "processed", "control"):
         (broker_dir / sub).mkdir(parents=True, exist_ok=True)
-    return "filesystem://", options
+    return "filesystem://", None, options
 
 
 def caches(*, redis_url: str) -> dict[str, dict[str, Any]]:

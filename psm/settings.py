@@ -211,10 +211,12 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # `make run` still fires reminders with no server to install.
 REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(BASE_DIR / ".data" / "broker")))
-CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT_OPTIONS = backends.celery_broker(
-    redis_url=REDIS_URL,
-    broker_dir=BROKER_DIR,
-    visibility_timeout=env.int("CELERY_VISIBILITY_TIMEOUT", default=600),  # Redis only
+CELERY_BROKER_URL, CELERY_BROKER_TRANSPORT, CELERY_BROKER_TRANSPORT_OPTIONS = (
+    backends.celery_broker(
+        redis_url=REDIS_URL,
+        broker_dir=BROKER_DIR,
+        visibility_timeout=env.int("CELERY_VISIBILITY_TIMEOUT", default=600),  # Redis only
+    )
 )
 CELERY_TASK_ALWAYS_EAGER = False
 CELERY_TASK_ACKS_LATE = True

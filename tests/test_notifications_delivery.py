@@ -177,8 +177,14 @@ class Processes:
         return sum(p.read_text(errors="replace").count(text) for p in self.log_dir.glob("*.log"))
 
     def logs(self) -> str:
+        """Each log's CRITICAL lines (a worker that exited says why there), then its end."""
+
+        def summary(text: str) -> str:
+            critical = [line for line in text.splitlines() if "CRITICAL" in line]
+            return "\n".join([*critical[-10:], "[...]", text[-5000:]])
+
         return "\n".join(
-            f"--- {p.name}\n{p.read_text(errors='replace')[-5000:]}"
+            f"--- {p.name}\n{summary(p.read_text(errors='replace'))}"
             for p in sorted(self.log_dir.glob("*.log"))
         )
 
