@@ -100,6 +100,13 @@ def rotate(token: str) -> str:
     return fernet().rotate(token.encode()).decode()
 
 
+def keyed_digest(value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 (hex) of any text under NIK_HASH_KEY, with its purpose in the message: the
+    same text hashed for two purposes gives two unrelated digests."""
+    message = f"{purpose}\0{value}".encode()
+    return hmac.new(_hash_key(), message, hashlib.sha256).hexdigest()
+
+
 def nik_hash(nik: str | None) -> str | None:
     """HMAC-SHA256 (hex) of a normalised NIK, or None when there is none."""
     nik = "".join((nik or "").split())

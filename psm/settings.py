@@ -330,6 +330,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "psm.security.lockout.LockoutHandler"
 AXES_LOCKOUT_CALLABLE = "psm.security.lockout.lockout_response"
+# A typed name that is no account's is recorded only as a digest (it may be a password).
+AXES_USERNAME_CALLABLE = "psm.security.lockout.lockout_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 # Behind a proxy, count the client's address, not the proxy's: set to the number of

@@ -75,6 +75,25 @@ def test_a_successful_login_resets_the_count(petugas):
         assert _attempt("petugas", "salah").status_code == 200
 
 
+def test_a_typed_name_that_is_no_account_is_never_recorded_in_clear(petugas):
+    """A password typed into the username field, or a phone number, must not sit in clear in
+    axes' records (the admin lists them); its failures still lock it out."""
+    from axes.models import AccessAttempt, AccessLog
+
+    typed = "Rahasia-0812345678"  # what a person might type into the wrong field
+    for _ in range(4):
+        assert _attempt(typed, "salah").status_code == 200
+    assert _attempt(typed, "salah").status_code == 429  # the same typed name adds up
+    attempt = AccessAttempt.objects.get()
+    assert attempt.failures_since_start == 5
+    for model in (AccessAttempt, AccessLog):
+        for row in model.objects.values():
+            assert not any(typed in str(v) or "0812345678" in str(v) for v in row.values()), row
+    # An account's name stays readable: an admin unlocks it by name (axes_reset_username).
+    _attempt("petugas", "salah")
+    assert AccessAttempt.objects.filter(username="petugas").exists()
+
+
 # --- Passwords and sessions --------------------------------------------------------------
 
 

@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from psm.accounts.forms import LoginForm
+from psm.accounts.models import User
+from psm.crypto import keyed_digest
 
 
 class LockoutHandler(AxesDatabaseHandler):
@@ -29,6 +31,22 @@ class LockoutHandler(AxesDatabaseHandler):
         )
         limit = settings.AXES_FAILURE_LIMIT
         return max(pair, by_ip * limit // settings.PSM_LOGIN_IP_FAILURE_LIMIT)
+
+
+def lockout_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the name axes counts failures for and keeps in its records.
+
+    A name that is an account's stays as it is (an admin unlocks it by name). Any other typed
+    name is kept only as a keyed digest: it may be a password typed into the wrong field, a
+    phone number or an NIK, and axes writes it to AccessAttempt, which the admin lists.
+    The same typed name always gives the same digest, so its failures still add up.
+    """
+    username = (credentials or {}).get("username") or request.POST.get("username")
+    if not username:
+        return None
+    if User.objects.filter(username=username).exists():
+        return str(username)
+    return "?" + keyed_digest(str(username), purpose="login-username")[:32]
 
 
 def lockout_response(
