@@ -2,7 +2,8 @@
 
 A kind is a form (validation, the online form's rules plus the phone's UUID), a model (where
 `client_uuid` and `content_hash` are stored), the owner of a stored row, a `save` that calls
-the app's own service, and the JSON answer. The one endpoint `cases:outbox_send` serves every
+the app's own service, the JSON answer, and what it `admit`s before its form (the case kind
+counts NIK lookups and files a queued case as typed). The one endpoint `cases:outbox_send` serves every
 kind, so a later field form (the RTLH house survey) is one more `register(OutboxKind(...))`
 and the same outbox.js on the phone.
 """
@@ -17,17 +18,31 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext as _
 
 from cases import services
 from cases.forms.outbox import FieldAttachmentForm, FieldIntakeForm, FieldNoteForm, FieldVisitForm
 from cases.models import Attachment, Case, CaseEvent, Visit
+from cases.services.nik_lookup import intake_lookups_allowed
 from psm.accounts.models import User
 
 # Fields that never count as content: the CSRF token, and the online form's own key (the
 # phone sets it to the client UUID).
 NOT_CONTENT = frozenset({"csrfmiddlewaretoken", "client_uuid", "idempotency_key"})
+
+
+class OutboxRefused(Exception):
+    """A record this kind will not look at now: answered with `status` (429: try later)."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+
+def _as_sent(request: HttpRequest, user: User) -> QueryDict:
+    return request.POST
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,8 @@ class OutboxKind:
     answer: Callable[[Any], dict[str, Any]]
     # What the next page says after a record sent from its own form (as the online forms do).
     done: Callable[[Any], str] = lambda row: ""
+    # Before the form: the data it validates (the POST as sent, or amended), or OutboxRefused.
+    admit: Callable[[HttpRequest, User], QueryDict] = _as_sent
 
 
 KINDS: dict[str, OutboxKind] = {}
@@ -69,6 +86,19 @@ def request_hash(request: HttpRequest) -> str:
 
 
 # --- case ---------------------------------------------------------------------------------
+
+
+def _case_admit(request: HttpRequest, user: User) -> QueryDict:
+    # The same count of exact-NIK lookups as the intake page (an oracle otherwise).
+    if not intake_lookups_allowed(user=user, data=request.POST, path=request.path):
+        raise OutboxRefused(429, _("Too many NIK checks in a short time. Try again later."))
+    if request.headers.get("X-Outbox-Interactive"):
+        return request.POST
+    # Sent from the queue, nobody is there to answer "is this the same person?": the case
+    # is filed as typed and staff see the possible duplicates (issue 17.5).
+    data = request.POST.copy()
+    data["not_duplicate"] = "on"
+    return data
 
 
 def _case_form(user: User, data: Any, files: Any) -> forms.Form:
@@ -109,6 +139,7 @@ register(
         save=_case_save,
         answer=_case_answer,
         done=lambda case: _("Case %(ref)s filed. Thank you.") % {"ref": case.reference},
+        admit=_case_admit,
     )
 )
 

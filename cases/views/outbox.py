@@ -14,16 +14,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse, QueryDict
+from django.http import Http404, JsonResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from cases.services.intake import case_file_check
-from cases.services.nik_lookup import intake_lookups_allowed
 from cases.services.outbox import ClientUuidConflict, conflict_reason
-from cases.services.outbox_kinds import KINDS, OutboxKind, request_hash
+from cases.services.outbox_kinds import KINDS, OutboxKind, OutboxRefused, request_hash
 from psm.accounts.http import AuthenticatedHttpRequest
 from psm.accounts.models import User
 from psm.ratelimit import limit
@@ -91,16 +90,10 @@ def outbox_send(request: AuthenticatedHttpRequest, kind: str) -> JsonResponse:
     stored = spec.model._default_manager.filter(client_uuid=client_uuid).first()
     if stored is not None:
         return _replay(spec, stored, user, client_uuid, digest)
-    data: QueryDict = request.POST
-    if kind == "case":
-        # The same count of exact-NIK lookups as the intake page (an oracle otherwise).
-        if not intake_lookups_allowed(user=user, data=request.POST, path=request.path):
-            return _refused(429, _("Too many NIK checks in a short time. Try again later."))
-        if not request.headers.get("X-Outbox-Interactive"):
-            # Sent from the queue, nobody is there to answer "is this the same person?":
-            # the case is filed as typed and staff see the possible duplicates (issue 17.5).
-            data = data.copy()
-            data["not_duplicate"] = "on"
+    try:
+        data = spec.admit(request, user)
+    except OutboxRefused as exc:
+        return _refused(exc.status, exc.reason)
     form = spec.form(user, data, request.FILES)
     if not form.is_valid():
         errors = _errors(form)
