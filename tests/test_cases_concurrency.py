@@ -104,3 +104,15 @@ def test_concurrent_double_submit_of_a_new_person_registers_them_once(relawan_al
     assert sorted(created for _pk, created in results) == [False] * (WORKERS - 1) + [True]
     assert Case.objects.count() == 1
     assert Beneficiary.objects.count() == people_before + 1
+
+
+def test_uuids_that_share_a_prefix_take_different_locks():
+    """The advisory lock's key hashes the whole UUID: keys that share their first 8 bytes
+    (a UUIDv7's milliseconds, the bench's 00000000-0000-4000-8000-…) used to share one lock,
+    and every intake queued behind it (bench M6: a quarter fewer cases stored)."""
+    from cases.services.outbox import uuid_lock_key
+
+    keys = [uuid.UUID(f"00000000-0000-4000-8000-{n:012d}") for n in range(1000)]
+    assert len({uuid_lock_key(k) for k in keys}) == 1000
+    assert uuid_lock_key(keys[7]) == uuid_lock_key(uuid.UUID(str(keys[7])))
+    assert all(-(2**63) <= uuid_lock_key(k) < 2**63 for k in keys)

@@ -41,11 +41,18 @@ def content_hash(payload: dict[str, Any]) -> str:
 
 def uuid_lock(value: uuid.UUID) -> None:
     """Hold a transaction-scoped advisory lock on this UUID (caller is inside atomic): a
-    phone's client_uuid, a form's idempotency key. Two UUIDs sharing their first 8 bytes
-    only wait for each other."""
-    key = int.from_bytes(value.bytes[:8], "big", signed=True)
+    phone's client_uuid, a form's idempotency key. The lock's 64-bit key hashes all 128 bits:
+    keys that share a prefix (a UUIDv7's time, the bench's 00000000-0000-4000-…) would
+    otherwise queue every intake behind one lock (bench M6: 259-307 cases in 10 s against
+    387-408 without the lock)."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [uuid_lock_key(value)])
+
+
+def uuid_lock_key(value: uuid.UUID) -> int:
+    """The signed 64-bit advisory-lock key of a UUID: a hash of all its 16 bytes."""
+    digest = hashlib.blake2b(value.bytes, digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def client_uuid_stored(model: type[M], *, client_uuid: uuid.UUID, digest: str) -> M | None:

@@ -3,9 +3,9 @@
 A kind is a form (validation, the online form's rules plus the phone's UUID), a model (where
 `client_uuid` and `content_hash` are stored), the owner of a stored row, a `save` that calls
 the app's own service, the JSON answer, and what it `admit`s before its form (the case kind
-counts NIK lookups and files a queued case as typed). The one endpoint `cases:outbox_send` serves every
-kind, so a later field form (the RTLH house survey) is one more `register(OutboxKind(...))`
-and the same outbox.js on the phone.
+counts NIK lookups and files a queued case as typed). The one endpoint `cases:outbox_send`
+serves every kind, so a later field form (the RTLH house survey) is one more
+`register(OutboxKind(...))` and the same outbox.js on the phone.
 """
 
 from __future__ import annotations
