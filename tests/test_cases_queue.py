@@ -524,3 +524,43 @@ def test_a_chosen_sort_stays_when_a_filter_changes_next(login, petugas, url):
     assert "<script>alert(1)" not in html
     default = "priority" if url == "cases:triage" else "-created"
     assert kept.format(default) in html
+
+
+@pytest.mark.parametrize("url", ["cases:list", "cases:triage"])
+def test_phones_sort_from_links_above_the_cards(login, petugas, url):
+    # Below 576 px the rows are cards and the sortable column headers are hidden: the same
+    # six sorts are links above the cards, the applied one marked, each keeping the filters.
+    from html.parser import HTMLParser
+
+    file_case(petugas)
+    client = login(petugas)
+    html = client.get(reverse(url), {"status": "new", "sort": "priority"}).content.decode()
+
+    class Links(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.in_nav = False
+            self.links: list[str] = []
+            self.current: str | None = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "nav" and a.get("aria-label") == "Urutkan":
+                self.in_nav = True
+            elif tag == "a" and self.in_nav:
+                self.links.append(a["href"])
+                if a.get("aria-current") == "true":
+                    self.current = a["href"]
+
+        def handle_endtag(self, tag):
+            if tag == "nav":
+                self.in_nav = False
+
+    found = Links()
+    found.feed(html)
+    sorts = [href.rsplit("sort=", 1)[1] for href in found.links]
+    # The applied sort's link reverses it; the others sort by their own key.
+    assert sorts == ["created", "-priority", "due", "status", "kelurahan", "reference"]
+    assert found.current is not None and found.current.endswith("sort=-priority")
+    assert all("status=new" in href for href in found.links)
+    assert 'class="d-sm-none small mb-2" aria-label="Urutkan"' in html  # phones only

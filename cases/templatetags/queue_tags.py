@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from django import template
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.display import queue_rows as draw_rows
-from psm.ui.tables import aria_sort, sort_link
+from psm.ui.tables import aria_sort, sort_choices, sort_link
 
 register = template.Library()
 
@@ -26,18 +28,45 @@ def sort_aria(context: template.Context, key: str) -> SafeString:
     return aria_sort(direction)
 
 
-@register.simple_tag(takes_context=True)
-def sort_header(context: template.Context, key: str, label: str) -> str:
-    """A column header that sorts the list by `key` (again: reverses), via htmx or a link.
-    The fragment is the whole <div id="case-table">, so it replaces the old one (outerHTML)."""
+def _sort_href(context: template.Context, key: str) -> tuple[str, str]:
+    """The link that sorts the list by `key` (again: reverses it), and its arrow (▲/▼/"")."""
     current = context["queue"].sort
     sort = f"-{key}" if current == key else key
     base = context.get("sort_query", "")
     path = context.get("list_url", "")
     href = f"{path}?{base}&sort={sort}" if base else f"{path}?sort={sort}"
     direction = _direction(context, key)
-    arrow = {"ascending": "▲", "descending": "▼"}.get(direction or "", "")
+    return href, {"ascending": "▲", "descending": "▼"}.get(direction or "", "")
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context: template.Context, key: str, label: str) -> str:
+    """A column header that sorts the list by `key` (again: reverses), via htmx or a link.
+    The fragment is the whole <div id="case-table">, so it replaces the old one (outerHTML)."""
+    href, arrow = _sort_href(context, key)
     return sort_link(href, label, arrow, target="#case-table")
+
+
+# The phone's sort links, in the order a person looks for them (the column headers' keys).
+PHONE_SORTS = (
+    ("created", gettext_lazy("Filed")),
+    ("priority", gettext_lazy("Priority")),
+    ("due", gettext_lazy("Response due")),
+    ("status", gettext_lazy("Status")),
+    ("kelurahan", gettext_lazy("Kelurahan")),
+    ("reference", gettext_lazy("Reference")),
+)
+
+
+@register.simple_tag(takes_context=True)
+def sort_phone(context: template.Context) -> SafeString:
+    """Below 576 px the rows are cards and the column headers are hidden: the same sorts as
+    links above the cards."""
+    links = []
+    for key, label in PHONE_SORTS:
+        href, arrow = _sort_href(context, key)
+        links.append((href, str(label), arrow, bool(arrow)))
+    return sort_choices(_("Sort by"), links, target="#case-table")
 
 
 @register.simple_tag(takes_context=True)

@@ -121,15 +121,37 @@ def aria_sort(direction: str | None) -> SafeString:
     return format_html(' aria-sort="{}"', direction) if direction else SafeString("")
 
 
-def sort_link(href: str, label: str, arrow: str, *, target: str) -> SafeString:
+def sort_link(
+    href: str, label: str, arrow: str, *, target: str, current: bool = False
+) -> SafeString:
     """A column header's link that sorts through htmx (replacing `target` whole, outerHTML)
     or, without JavaScript, as a plain link; `arrow` (▲/▼, or "") is hidden from readers,
-    who hear aria-sort instead."""
+    who hear aria-sort instead (`current`: marked aria-current, where no aria-sort is)."""
     return format_html(
-        '<a href="{}" hx-get="{}" hx-target="{}" hx-swap="outerHTML" hx-push-url="true">{}{}</a>',
+        '<a href="{}" hx-get="{}" hx-target="{}" hx-swap="outerHTML" hx-push-url="true"{}>{}{}</a>',
         href,
         href,
         target,
+        SafeString(' aria-current="true" class="fw-semibold"') if current else "",
         label,
         format_html(' <span aria-hidden="true">{}</span>', arrow) if arrow else "",
+    )
+
+
+def sort_choices(
+    label: str, links: Iterable[tuple[str, str, str, bool]], *, target: str
+) -> SafeString:
+    """The sort on a phone, where the sortable column headers are hidden (rows are cards):
+    `label` then one link per (href, text, arrow, active); the active one is aria-current."""
+    drawn = []
+    for href, text, arrow, active in links:
+        link = sort_link(href, text, arrow, target=target, current=active)
+        drawn.append(f'<li class="list-inline-item">{link}</li>')
+    return format_html(
+        '<nav class="d-sm-none small mb-2" aria-label="{}">'
+        '<span class="text-body-secondary">{}:</span>'
+        '<ul class="list-inline d-inline mb-0 ms-1">{}</ul></nav>',
+        label,
+        label,
+        SafeString("".join(drawn)),  # nosec B703 - each link drawn by format_html
     )
