@@ -49,7 +49,7 @@ def test_a_row_says_what_its_case_says(relawan_alalak):
         )
     }
     rows = {
-        values[0]: CaseRow(values)
+        values[0]: CaseRow.of(values)
         for values in Case.objects.filter(pk__in=loaded).values_list(*ROW_VALUES)
     }
     seen = set()
@@ -84,7 +84,7 @@ def test_rows_drawn_from_rows_and_from_cases_are_the_same_markup(relawan_alalak,
     ]
     ids = [c.pk for c in cases]
     names = RowNames(categories={cases[0].category_id: "Lansia"}, kelurahan={})
-    found = {v[0]: CaseRow(v) for v in Case.objects.filter(pk__in=ids).values_list(*ROW_VALUES)}
+    found = {v[0]: CaseRow.of(v) for v in Case.objects.filter(pk__in=ids).values_list(*ROW_VALUES)}
     as_rows = queue_rows(
         [found[pk] for pk in ids], triage=True, selected={str(ids[1])}, names=names
     )

@@ -564,3 +564,11 @@ def test_phones_sort_from_links_above_the_cards(login, petugas, url):
     assert found.current is not None and found.current.endswith("sort=-priority")
     assert all("status=new" in href for href in found.links)
     assert 'class="d-sm-none small mb-2" aria-label="Urutkan"' in html  # phones only
+
+
+def test_every_sort_of_the_list_has_one_name():
+    # The column headers and the phone's links both take their names from SORT_LABELS.
+    from cases.selectors.queue import SORTS
+    from cases.templatetags.queue_tags import SORT_LABELS
+
+    assert set(SORT_LABELS) == set(SORTS)

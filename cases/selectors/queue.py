@@ -219,7 +219,7 @@ class MergedRows:
             return []
         ids = self._page_ids(start, stop)
         found = {row[0]: row for row in self.rows.filter(pk__in=ids).values_list(*ROW_VALUES)}
-        return [CaseRow(found[pk]) for pk in ids if pk in found]
+        return [CaseRow.of(found[pk]) for pk in ids if pk in found]
 
     def _page_ids(self, start: int, stop: int) -> list[int]:
         if len(self.parts) == 1:

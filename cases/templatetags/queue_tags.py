@@ -39,23 +39,24 @@ def _sort_href(context: template.Context, key: str) -> tuple[str, str]:
     return href, {"ascending": "▲", "descending": "▼"}.get(direction or "", "")
 
 
+# Each sort of the list (cases.selectors.queue.SORTS) and its name: the column header's on
+# a wide screen, the link's above the cards on a phone, in the order a person looks for them.
+SORT_LABELS = {
+    "created": gettext_lazy("Filed"),
+    "priority": gettext_lazy("Priority"),
+    "due": gettext_lazy("Response due"),
+    "status": gettext_lazy("Status"),
+    "kelurahan": gettext_lazy("Kelurahan"),
+    "reference": gettext_lazy("Reference"),
+}
+
+
 @register.simple_tag(takes_context=True)
-def sort_header(context: template.Context, key: str, label: str) -> str:
+def sort_header(context: template.Context, key: str) -> str:
     """A column header that sorts the list by `key` (again: reverses), via htmx or a link.
     The fragment is the whole <div id="case-table">, so it replaces the old one (outerHTML)."""
     href, arrow = _sort_href(context, key)
-    return sort_link(href, label, arrow, target="#case-table")
-
-
-# The phone's sort links, in the order a person looks for them (the column headers' keys).
-PHONE_SORTS = (
-    ("created", gettext_lazy("Filed")),
-    ("priority", gettext_lazy("Priority")),
-    ("due", gettext_lazy("Response due")),
-    ("status", gettext_lazy("Status")),
-    ("kelurahan", gettext_lazy("Kelurahan")),
-    ("reference", gettext_lazy("Reference")),
-)
+    return sort_link(href, str(SORT_LABELS[key]), arrow, target="#case-table")
 
 
 @register.simple_tag(takes_context=True)
@@ -63,7 +64,7 @@ def sort_phone(context: template.Context) -> SafeString:
     """Below 576 px the rows are cards and the column headers are hidden: the same sorts as
     links above the cards."""
     links = []
-    for key, label in PHONE_SORTS:
+    for key, label in SORT_LABELS.items():
         href, arrow = _sort_href(context, key)
         links.append((href, str(label), arrow, bool(arrow)))
     return sort_choices(_("Sort by"), links, target="#case-table")
