@@ -25,7 +25,7 @@ M9_GROWTH_MAX = 1.5  # that p95 at SCALE ÷ at 10k (also the reference search's)
 
 # M7c (triage fragment ÷ full page ≤ 0.2) is retired by issue 16: the fragment is the rows'
 # data. Its gzip size is reported as information, judged against nothing.
-INFO = "information (M7c retired)"
+INFO = "information: judged against nothing"
 
 
 def _at_full(scale: int) -> str:
