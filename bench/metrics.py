@@ -65,23 +65,21 @@ def _median_ms(fn: Callable[[], Any], n: int, warm: int = 3) -> tuple[float, lis
     return statistics.median(times), times
 
 
-def _interleaved_ms(
-    a: Callable[[], Any], b: Callable[[], Any], n: int, warm: int = 3
-) -> tuple[float, list[float], float, list[float]]:
-    """Medians of `a` and `b` timed in turns (a, b, a, b, ...): a ratio of two medians taken
-    one after the other moved with the machine's speed between them. M1 at 100,000 cases
-    measured 0.985 and 1.07 an hour apart taken in sequence; five interleaved runs of 31
-    pairs measured 1.065-1.115."""
+def _in_turns(fns: list[Callable[[], Any]], n: int, warm: int = 3) -> list[list[float]]:
+    """Times (ms) of each of `fns`, run in turns (a, b, a, b, ...): a ratio of two medians
+    taken one after the other moved with the machine's speed between them. M1 at 100,000
+    cases measured 0.985 and 1.07 an hour apart taken in sequence; five interleaved runs of
+    31 pairs measured 1.065-1.115."""
     for _ in range(warm):
-        a()
-        b()
-    times_a, times_b = [], []
+        for fn in fns:
+            fn()
+    times: list[list[float]] = [[] for _ in fns]
     for _ in range(n):
-        for fn, times in ((a, times_a), (b, times_b)):
+        for fn, out in zip(fns, times, strict=True):
             t0 = time.perf_counter()
             fn()
-            times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times_a), times_a, statistics.median(times_b), times_b
+            out.append((time.perf_counter() - t0) * 1000)
+    return times
 
 
 def _client(username: str) -> Any:
@@ -111,9 +109,11 @@ def m1_dashboard(main_url: str, scale: int, n: int = 31) -> Result:
     f = DashboardFilter.last_days(30)
     params = dashboard_sql.params(now, f.start, f.end)
     with connect(main_url, autocommit=True) as conn:
-        server_ms, server_all, sql_ms, sql_all = _interleaved_ms(
-            page, lambda: dashboard_sql.numbers(conn, params), n
+        server_all, sql_all, numbers_all = _in_turns(
+            [page, lambda: dashboard_sql.numbers(conn, params), lambda: dashboard_numbers(f)], n
         )
+        server_ms, sql_ms = statistics.median(server_all), statistics.median(sql_all)
+        numbers_ms = statistics.median(numbers_all)
         raw_ms, raw_all = _median_ms(
             lambda: dashboard_sql.numbers(conn, params, raw_trend=True), 5, warm=1
         )
@@ -130,10 +130,14 @@ def m1_dashboard(main_url: str, scale: int, n: int = 31) -> Result:
         f"{server_ms:.0f} ms vs {sql_ms:.0f} ms SQL ({raw_ms:.0f} ms with the trend from cases)",
         target,
         passed,
-        "same numbers" if not diffs else "NUMBERS DIFFER: " + "; ".join(diffs)[:300],
+        ("same numbers" if not diffs else "NUMBERS DIFFER: " + "; ".join(diffs)[:300])
+        + f"; dashboard_numbers() alone {numbers_ms:.1f} ms (÷ hand SQL"
+        f" {numbers_ms / sql_ms:.2f}), so the rest of the request costs"
+        f" {server_ms - numbers_ms:.1f} ms",
         {
             "server_ms": server_all,
             "sql_ms": sql_all,
+            "numbers_ms": numbers_all,
             "sql_with_trend_from_cases_ms": raw_all,
             "numbers_match": not diffs,
         },

@@ -127,33 +127,31 @@ def _scope(f: DashboardFilter) -> tuple[str, list[Any]]:
     return sql, params
 
 
-# One read of the period (an index-only range of case_created_cover_idx) feeds both the
-# hashed grouping sets and the two medians (an ordered-set aggregate would force a sort per
-# grouping set: 4x slower at 1M cases). Medians of intervals sort faster than of epochs.
+# The period's counts as hashed grouping sets straight off an index-only range of
+# case_created_cover_idx, and its two medians from a second read of the same range (an
+# ordered-set aggregate inside the grouping sets would force a sort per set: 4x slower at 1M
+# cases). Reading the range twice beats reading it once into a MATERIALIZED CTE that feeds
+# both: 7.0 against 9.9 ms at 100,000 cases (4,225 in the period; medians of 40 runs,
+# interleaved), as the CTE's rows are copied into a tuplestore and read back twice.
+# Medians of intervals sort faster than of epochs.
 PERIOD_SQL = """
-WITH p AS MATERIALIZED (
-    SELECT c.status, c.category_id, c.kelurahan_id, c.priority, c.created_at, c.due_at,
-           c.first_response_at, c.resolved_at
-    FROM cases_case c
-    WHERE c.created_at >= %s AND c.created_at < %s {scope}
-)
 SELECT GROUPING(status), GROUPING(category_id), GROUPING(kelurahan_id), GROUPING(priority),
        status, category_id, kelurahan_id, priority,
        count(*),
        count(*) FILTER (WHERE first_response_at IS NOT NULL OR due_at < %s),
        count(*) FILTER (WHERE first_response_at <= due_at),
        NULL::float8, NULL::float8
-FROM p
-GROUP BY GROUPING SETS ((status), (category_id), (kelurahan_id), (priority))
+FROM cases_case c
+WHERE c.created_at >= %s AND c.created_at < %s {scope}
+GROUP BY GROUPING SETS ((status), (category_id), (kelurahan_id), (priority), ())
 UNION ALL
-SELECT 1, 1, 1, 1, NULL, NULL, NULL, NULL, count(*),
-       count(*) FILTER (WHERE first_response_at IS NOT NULL OR due_at < %s),
-       count(*) FILTER (WHERE first_response_at <= due_at),
+SELECT 1, 1, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (
            ORDER BY first_response_at - created_at))::float8,
        extract(epoch FROM percentile_cont(0.5) WITHIN GROUP (
            ORDER BY resolved_at - created_at))::float8
-FROM p
+FROM cases_case c
+WHERE c.created_at >= %s AND c.created_at < %s {scope}
 """
 
 # Open cases from the partial case_open_due_idx, new ones from case_created_cover_idx: two
@@ -231,7 +229,10 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
     board.kecamatan_choices = list(areas.kecamatan)
 
     with connection.cursor() as cur:
-        cur.execute(PERIOD_SQL.format(scope=scope), [start, end, *scope_params, now, now])
+        cur.execute(
+            PERIOD_SQL.format(scope=scope),
+            [now, start, end, *scope_params, start, end, *scope_params],
+        )
         kel_counts: dict[int, int] = {}
         cat_counts: dict[int, int] = {}
         for row in cur.fetchall():
@@ -245,15 +246,16 @@ def dashboard_numbers(f: DashboardFilter, *, now: dt.datetime | None = None) -> 
                 kel_counts[kel] = n
             elif not g_prio:
                 board.sla[prio] = _sla_row(sla_due, sla_met)
-            else:
-                board.total = n
-                board.sla["all"] = _sla_row(sla_due, sla_met)
+            elif n is None:  # the medians' row
                 board.median_response_hours = (
                     round(med_resp / 3600, 1) if med_resp is not None else None
                 )
                 board.median_resolution_days = (
                     round(med_res / 86400, 1) if med_res is not None else None
                 )
+            else:  # the empty grouping set: the whole period
+                board.total = n
+                board.sla["all"] = _sla_row(sla_due, sla_met)
         if not board.total:
             board.sla.setdefault("all", _sla_row(0, 0))
 
