@@ -213,3 +213,51 @@ def test_volunteer_home_costs_the_same_queries_at_5_and_50_cases(login, relawan_
     at_fifty, response = count()
     assert response.context["home"].open_total == 50  # type: ignore[attr-defined]
     assert at_five == at_fifty <= 12, "\n".join(q["sql"][:200] for q in ctx_queries)
+
+
+def test_visits_due_merges_both_ways_soonest_first_each_visit_once(
+    relawan_alalak, relawan_kuin, petugas
+):
+    """The home's visits are the soonest HOME_VISITS of those the volunteer logged and of
+    those on cases assigned to them, a visit that is both counted once."""
+    from cases.selectors.home import HOME_VISITS, volunteer_home
+
+    monday, _sunday = _week()
+    mine = file_case(relawan_alalak)  # filed by them, held by no one
+    held = file_case(petugas, kel="Alalak Utara")
+    case_assign(case=held, assignee=relawan_alalak, actor=petugas)
+    expected = []
+    for day in range(7):  # one of each way a day, soonest days first
+        when = monday + dt.timedelta(days=day)
+        expected.append(
+            Visit.objects.create(
+                case=mine, volunteer=relawan_alalak, visited_on=monday, next_visit_on=when
+            )
+        )
+        expected.append(
+            Visit.objects.create(
+                case=held, volunteer=petugas, visited_on=monday, next_visit_on=when
+            )
+        )
+    both = Visit.objects.create(
+        case=held, volunteer=relawan_alalak, visited_on=monday, next_visit_on=monday
+    )
+    Visit.objects.create(  # another volunteer's, on a case that is not theirs: never shown
+        case=file_case(relawan_kuin),
+        volunteer=relawan_kuin,
+        visited_on=monday,
+        next_visit_on=monday,
+    )
+    shown = volunteer_home(user=relawan_alalak).visits_due
+    assert len(shown) == HOME_VISITS
+    assert len({v.pk for v in shown}) == HOME_VISITS
+    assert [v.next_visit_on for v in shown] == sorted(v.next_visit_on for v in shown)
+    wanted = sorted([*expected, both], key=lambda v: (v.next_visit_on, v.case.reference))
+    assert {v.pk for v in shown} <= {v.pk for v in wanted}
+    # The first days' visits of both ways are all there, the one that is both once.
+    assert {v.pk for v in shown if v.next_visit_on == monday} == {
+        expected[0].pk,
+        expected[1].pk,
+        both.pk,
+    }
+    assert shown[-1].next_visit_on <= monday + dt.timedelta(days=4)

@@ -207,6 +207,10 @@ class Case(models.Model):
                 condition=open_q(),
                 name="case_open_assignee_idx",
             ),
+            # With the one above, "my open cases" (assigned to me or filed by me: the
+            # volunteer's home) as a BitmapOr of two small ranges; without it the planner
+            # walked every open case (46 ms at 1M cases, 50,194 open, for 143 rows).
+            models.Index(fields=["reported_by"], condition=open_q(), name="case_open_reporter_idx"),
             models.Index(
                 fields=["due_at"],
                 include=["priority", "first_response_at", "kelurahan", "category"],

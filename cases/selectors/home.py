@@ -80,17 +80,7 @@ def volunteer_home(*, user: User, now: dt.datetime | None = None) -> VolunteerHo
         .select_related("beneficiary", "category", "kelurahan")
         .order_by("late", "due_at", "-created_at")[:HOME_CASES]
     )
-    visits = list(
-        Visit.objects.filter(
-            Q(volunteer=user) | Q(case__assignee=user),
-            # a visit they logged on a case since moved out of their reach stays hidden
-            open_q("case__"),
-            case__in=cases_visible_to(user),
-            next_visit_on__range=(week_start, week_end),
-        )
-        .select_related("case__beneficiary")
-        .order_by("next_visit_on", "case__reference")[:HOME_VISITS]
-    )
+    visits = _visits_due(user, week_start, week_end)
     upcoming: list[TrainingParticipant] = []
     attended: list[TrainingParticipant] = []
     if volunteer is not None:
@@ -117,6 +107,27 @@ def volunteer_home(*, user: User, now: dt.datetime | None = None) -> VolunteerHo
         upcoming_trainings=upcoming[:HOME_TRAININGS],
         attended_trainings=attended[:HOME_TRAININGS],
     )
+
+
+def _visits_due(user: User, start: dt.date, end: dt.date) -> list[Visit]:
+    """The next visits due between `start` and `end` that the user logged or that are on a
+    case assigned to them, on open cases they may see.
+
+    Two queries, one per way a visit is theirs, merged here: one query with the OR across
+    the visit and its case made the planner join the week's visits with every open case
+    (82 ms at 1M cases, 50,194 open); each way alone starts from the user's own rows."""
+    week = Visit.objects.filter(
+        # a visit they logged on a case since moved out of their reach stays hidden
+        open_q("case__"),
+        case__in=cases_visible_to(user),
+        next_visit_on__range=(start, end),
+    ).select_related("case__beneficiary")
+    order = ("next_visit_on", "case__reference")
+    found: dict[int, Visit] = {}
+    for way in (Q(volunteer=user), Q(case__assignee=user)):
+        for visit in week.filter(way).order_by(*order)[:HOME_VISITS]:
+            found.setdefault(visit.pk, visit)
+    return sorted(found.values(), key=lambda v: (v.next_visit_on, v.case.reference))[:HOME_VISITS]
 
 
 @dataclass(frozen=True)
