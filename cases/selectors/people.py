@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.postgres.search import TrigramSimilarity
 from django.db.models import Q
+from django.db.models.functions import Lower
 
 from cases.models import Beneficiary
 from cases.selectors.scoping import beneficiaries_visible_to
@@ -80,8 +81,14 @@ def beneficiary_possible_duplicates(
         same |= Q(address__iexact=beneficiary.address, kelurahan_id=beneficiary.kelurahan_id)
     if not same:
         return []
+    # The similar name is tested on LOWER(name), which no index holds, so each candidate of
+    # `same` (a few dozen: a birth date, an address) is tested on its own. pg_trgm folds
+    # case itself, so LOWER(name) % x is name % x. On `name` the planner ANDed a bitmap of
+    # the name's trigram index with them: 51 ms on the case page at 1M people for a common
+    # name (14,452 similar), where the candidates alone take 0.2 ms.
     return list(
-        Beneficiary.objects.filter(merged_into__isnull=True, name__trigram_similar=beneficiary.name)
+        Beneficiary.objects.annotate(name_folded=Lower("name"))
+        .filter(merged_into__isnull=True, name_folded__trigram_similar=beneficiary.name)
         .exclude(pk=beneficiary.pk)
         .filter(same)
         .annotate(similarity=TrigramSimilarity("name", beneficiary.name))
