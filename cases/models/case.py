@@ -24,6 +24,7 @@ from cases.models.rules import (
     CaseStatus,
     awaiting_triage_q,
     open_q,
+    response_pending_q,
 )
 from volunteers.models import Kelurahan
 
@@ -216,6 +217,17 @@ class Case(models.Model):
                 include=["priority", "first_response_at", "kelurahan", "category"],
                 condition=open_q(),
                 name="case_open_due_idx",
+            ),
+            # The overdue list and its count (the staff home's "Overdue" link): the open
+            # cases still waiting for a first response, by due time, newest first. The index
+            # above holds every open case and not created_at, so the list walked all of them
+            # (41 ms at 1M cases, 50,194 open, for 3,699 overdue); this one holds only the
+            # waiting ones (1.4 ms).
+            models.Index(
+                fields=["due_at"],
+                include=["created_at", "id"],
+                condition=response_pending_q(),
+                name="case_pending_due_idx",
             ),
             # The reminder sweep's watermark: open cases changed since the last sweep.
             models.Index(
