@@ -251,13 +251,13 @@ def test_visits_due_merges_both_ways_soonest_first_each_visit_once(
     shown = volunteer_home(user=relawan_alalak).visits_due
     assert len(shown) == HOME_VISITS
     assert len({v.pk for v in shown}) == HOME_VISITS
-    assert [v.next_visit_on for v in shown] == sorted(v.next_visit_on for v in shown)
-    wanted = sorted([*expected, both], key=lambda v: (v.next_visit_on, v.case.reference))
-    assert {v.pk for v in shown} <= {v.pk for v in wanted}
+    days = [v.next_visit_on for v in shown if v.next_visit_on is not None]
+    assert len(days) == HOME_VISITS and days == sorted(days)
+    assert {v.pk for v in shown} <= {v.pk for v in [*expected, both]}
     # The first days' visits of both ways are all there, the one that is both once.
     assert {v.pk for v in shown if v.next_visit_on == monday} == {
         expected[0].pk,
         expected[1].pk,
         both.pk,
     }
-    assert shown[-1].next_visit_on <= monday + dt.timedelta(days=4)
+    assert days[-1] <= monday + dt.timedelta(days=4)
