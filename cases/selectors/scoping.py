@@ -33,16 +33,16 @@ def cases_visible_to(user: User) -> CaseQuerySet:
 
 
 def case_get_for_user(user: User, reference: str) -> Case:
-    """The case with this reference if the user may see it, else 404."""
+    """The case with this reference if the user may see it, else 404.
+
+    Its place and person in one join, the two users and the case it duplicates read apart
+    (a query each, none for an empty one): joined all together, 9 tables, PostgreSQL spent
+    5.0 ms planning a query that runs in 0.4 ms, on every case page and case action (bench
+    database, 1M cases); the 6-table join plans in 1.3 ms."""
     return get_object_or_404(
-        cases_visible_to(user).select_related(
-            "beneficiary__kelurahan",
-            "category",
-            "kelurahan__kecamatan",
-            "reported_by",
-            "assignee",
-            "duplicate_of",
-        ),
+        cases_visible_to(user)
+        .select_related("beneficiary__kelurahan", "category", "kelurahan__kecamatan")
+        .prefetch_related("reported_by", "assignee", "duplicate_of"),
         reference=reference,
     )
 
