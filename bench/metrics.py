@@ -54,17 +54,6 @@ class Result:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-def _median_ms(fn: Callable[[], Any], n: int, warm: int = 3) -> tuple[float, list[float]]:
-    for _ in range(warm):
-        fn()
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times), times
-
-
 def _in_turns(fns: list[Callable[[], Any]], n: int, warm: int = 3) -> list[list[float]]:
     """Times (ms) of each of `fns`, run in turns (a, b, a, b, ...): a ratio of two medians
     taken one after the other moved with the machine's speed between them. M1 at 100,000
@@ -80,6 +69,12 @@ def _in_turns(fns: list[Callable[[], Any]], n: int, warm: int = 3) -> list[list[
             fn()
             out.append((time.perf_counter() - t0) * 1000)
     return times
+
+
+def _median_ms(fn: Callable[[], Any], n: int, warm: int = 3) -> tuple[float, list[float]]:
+    """The median time (ms) of `fn` and every sample: `_in_turns` with one turn-taker."""
+    (times,) = _in_turns([fn], n, warm)
+    return statistics.median(times), times
 
 
 def _client(username: str) -> Any:
