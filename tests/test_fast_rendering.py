@@ -275,15 +275,23 @@ def test_each_named_date_format_is_the_date_filter_in_templates_and_python(name)
 
 
 def test_the_hand_list_dates_are_the_named_formats_every_month():
-    from psm.ui.dates import list_date, list_datetime, shown
+    from django.utils import timezone
+
+    from psm.ui.dates import list_date, list_datetime, list_datetimes, shown
 
     for language in ("id", "en"):
         with translation.override(language):
+            page = list_datetimes()  # a page's formatter, made once (psm.ui.rows)
             for month in range(1, 13):
                 day = dt.date(2026, month, 9)
                 moment = dt.datetime(2026, month, 9, 16, 7, tzinfo=dt.UTC)
                 assert list_date(day) == shown(day, "list_date")
                 assert list_datetime(moment) == shown(moment, "list_datetime")
+                assert page(moment) == shown(moment, "list_datetime")
+    # The page's formatter keeps the zone it was made in (16:07 UTC is 01:07 in Jayapura).
+    with timezone.override("Asia/Jayapura"):
+        moment = dt.datetime(2026, 3, 9, 16, 7, tzinfo=dt.UTC)
+        assert list_datetimes()(moment) == shown(moment, "list_datetime") == "10 Mar 2026 01:07"
 
 
 def test_the_badge_tag_is_the_python_badge_and_the_markup_the_pages_had():
