@@ -420,7 +420,7 @@ def m2_floor(server: Gunicorn, cookie: str, duration: int, minimal: Any) -> Resu
 
 
 # M8 takes its two sides in turns, as M1 does: one 10 s wrk run after the other measured the
-# triage queue at 4.99 and 5.01 and the case list at 4.78-5.72 within 20 minutes at 100,000
+# triage queue at 4.99-5.28 and the case list at 4.78-5.72 within 20 minutes at 100,000
 # cases (2 cores), the admin's side moving between 10 and 15 req/s with the machine's speed.
 M8_TURNS = 4
 
@@ -430,7 +430,7 @@ def wrk_in_turns(
 ) -> list[WrkResult]:
     """wrk on each of `urls` in turns (a, b, a, b, ...), `turns` runs of `duration` ÷ 2
     seconds each (so each side gets twice `duration` in all), summed: requests and seconds
-    of every run, their errors; the percentiles are the median run's."""
+    of every run, their errors; each percentile is the median of the runs' own."""
     per_run = max(2, duration // 2)
     runs: list[list[WrkResult]] = [[] for _ in urls]
     for _ in range(turns):
