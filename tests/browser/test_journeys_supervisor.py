@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
 from cases.services import attachment_add
-from tests.browser.pages import Artifacts, check_page, login_as, screenshot
+from tests.browser.pages import Artifacts, check_page, login_as, logout, screenshot
 from tests.cases_support import file_case, jpeg_with_gps
 
 pytestmark = pytest.mark.browser
@@ -163,3 +163,30 @@ def test_staff_on_a_phone_sees_the_case_map_without_sideways_scroll(
     page.goto(f"/cases/{case.reference}/print/")
     check_page(page, "print view on a phone")
     screenshot(page, artifacts, "print view on a phone")
+
+
+def test_the_expanded_menu_fits_from_992_px_up_with_a_long_name(
+    open_page, artifacts: Artifacts, kabid
+):
+    """From 992 px the navbar is expanded: the supervisor's eight links, the bell and a long
+    name with the role needed 1,232 px in one row, so up to there the user menu was cut off
+    and the page scrolled sideways. The links wrap instead; the user menu opens in sight."""
+    from psm.accounts.models import User
+
+    User.objects.filter(pk=kabid.pk).update(full_name="Ir. Hj. Nurul Hidayati Rahmawati")
+    page = open_page({"viewport": {"width": 992, "height": 760}})
+    login_as(page, kabid)
+    for width in (992, 1024, 1100, 1200, 1280):
+        page.set_viewport_size({"width": width, "height": 760})
+        page.goto("/")
+        check_page(page, f"supervisor home at {width} px")
+        toggle = page.locator("#nav-main .dropdown-toggle")
+        expect(toggle).to_contain_text("Nurul Hidayati Rahmawati")
+        box = toggle.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= width, (width, box)
+        toggle.click()
+        leave = page.locator("form[action$='/accounts/logout/'] button")
+        expect(leave).to_be_in_viewport()
+        screenshot(page, artifacts, f"menu at {width} px")
+        toggle.click()  # closed again before the next width
+    logout(page)
