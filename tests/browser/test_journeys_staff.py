@@ -280,3 +280,31 @@ def test_without_javascript_the_ticks_of_the_page_still_go_with_the_form(
     expect(page.locator("main .alert-success")).to_contain_text("2 kasus diperbarui")
     mine = set(Case.objects.filter(assignee=relawan_alalak).values_list("reference", flat=True))
     assert mine == {first.reference, second.reference}
+
+
+def test_on_a_1280_px_office_screen_the_lists_show_every_column_whole(
+    open_page, artifacts: Artifacts, petugas, relawan_alalak
+):
+    """The lists' ten columns need 1,196 px: in the layout's 1,116 px container the due column
+    started cut, behind the table's own sideways scroll. The lists take the screen's width."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from tests.cases_support import case_with
+
+    _queue(relawan_alalak, 2)
+    now = timezone.now()
+    case_with(relawan_alalak, due_at=now - dt.timedelta(hours=5))  # "Terlambat"
+    case_with(relawan_alalak, due_at=now + dt.timedelta(hours=5))  # "Segera jatuh tempo"
+    page = _open_page(open_page, {"viewport": {"width": 1280, "height": 800}}, petugas)
+    for path, what in (("/triage/", "triage"), ("/cases/", "case list")):
+        page.goto(path)
+        check_page(page, f"{what} at 1280 px")
+        table = page.locator(".table-responsive")
+        inner, shown = table.evaluate("t => [t.scrollWidth, t.clientWidth]")
+        assert inner <= shown, f"{what}: the table is {inner} px in {shown} px"
+        due = page.get_by_role("columnheader", name=re.compile("Batas tanggapan"))
+        due.scroll_into_view_if_needed()
+        expect(due).to_be_in_viewport(ratio=1)
+        screenshot(page, artifacts, f"{what} at 1280 px")
