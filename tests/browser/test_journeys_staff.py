@@ -4,20 +4,23 @@ correct it. On an office desktop and on a 360 px phone; every page checked, ever
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from cases.models import Case
 from cases.selectors.queue import PAGE_SIZE
 from tests.browser.pages import PHONE, Artifacts, check_page, login_as, logout, screenshot
-from tests.cases_support import beneficiary, file_case
+from tests.cases_support import beneficiary, case_with, file_case
 
 pytestmark = pytest.mark.browser
 
 DESKTOP_1366x800: dict[str, Any] = {"viewport": {"width": 1366, "height": 800}}
+OFFICE_1280x800: dict[str, Any] = {"viewport": {"width": 1280, "height": 800}}
 DEVICES = [
     pytest.param(DESKTOP_1366x800, id="desktop"),
     pytest.param(PHONE, id="phone"),
@@ -287,17 +290,11 @@ def test_on_a_1280_px_office_screen_the_lists_show_every_column_whole(
 ):
     """The lists' ten columns need 1,196 px: in the layout's 1,116 px container the due column
     started cut, behind the table's own sideways scroll. The lists take the screen's width."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from tests.cases_support import case_with
-
     _queue(relawan_alalak, 2)
     now = timezone.now()
     case_with(relawan_alalak, due_at=now - dt.timedelta(hours=5))  # "Terlambat"
     case_with(relawan_alalak, due_at=now + dt.timedelta(hours=5))  # "Segera jatuh tempo"
-    page = _open_page(open_page, {"viewport": {"width": 1280, "height": 800}}, petugas)
+    page = _open_page(open_page, OFFICE_1280x800, petugas)
     for path, what in (("/triage/", "triage"), ("/cases/", "case list")):
         page.goto(path)
         check_page(page, f"{what} at 1280 px")

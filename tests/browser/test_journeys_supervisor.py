@@ -14,8 +14,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from playwright.sync_api import Page, expect
 
 from cases.services import attachment_add
+from psm.accounts.models import User
+from psm.accounts.services import user_create
 from tests.browser.pages import Artifacts, check_page, login_as, logout, screenshot
 from tests.cases_support import file_case, jpeg_with_gps
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -165,15 +168,17 @@ def test_staff_on_a_phone_sees_the_case_map_without_sideways_scroll(
     screenshot(page, artifacts, "print view on a phone")
 
 
-def test_the_expanded_menu_fits_from_992_px_up_with_a_long_name(
-    open_page, artifacts: Artifacts, kabid
-):
+def test_the_expanded_menu_fits_from_992_px_up_with_a_long_name(open_page, artifacts: Artifacts):
     """From 992 px the navbar is expanded: the supervisor's eight links, the bell and a long
     name with the role needed 1,232 px in one row, so up to there the user menu was cut off
     and the page scrolled sideways. The links wrap instead; the user menu opens in sight."""
-    from psm.accounts.models import User
-
-    User.objects.filter(pk=kabid.pk).update(full_name="Ir. Hj. Nurul Hidayati Rahmawati")
+    kabid = user_create(
+        username="kabid_nurul",
+        role=User.Role.SUPERVISOR,
+        full_name="Ir. Hj. Nurul Hidayati Rahmawati",
+        email="nurul@test.invalid",
+        password=PASSWORD,
+    )
     page = open_page({"viewport": {"width": 992, "height": 760}})
     login_as(page, kabid)
     for width in (992, 1024, 1100, 1200, 1280):
